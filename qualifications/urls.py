@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "qualifications"
+
+urlpatterns = [
+    path("", views.qualification_list, name="list"),
+    path("<int:pk>/", views.qualification_detail, name="detail"),
+    path("<int:pk>/<str:code>/", views.werkproces_detail, name="werkproces"),
+]
