@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from .models import (
     Criterion,
+    GeneriekOnderdeel,
     Kerntaak,
     KnowledgeItem,
     Qualification,
@@ -141,3 +142,14 @@ def werkproces_detail(*, qualification: Qualification, werkproces: Werkproces) -
             KnowledgeItem.objects.filter(werkproces=werkproces).filter(applies_to(qualification))
         ),
     )
+
+
+def generieke_onderdelen_for(*, qualification: Qualification) -> QuerySet[GeneriekOnderdeel]:
+    """Generic parts that apply at this kwalificatie's niveau (Engels only at niveau 4).
+
+    Where the dossier does not state the niveau, every part is shown rather than guessing.
+    """
+    qs = GeneriekOnderdeel.objects.filter(dossier_id=qualification.dossier_id)
+    if qualification.niveau is not None:
+        qs = qs.filter(Q(min_niveau__isnull=True) | Q(min_niveau__lte=qualification.niveau))
+    return qs.order_by("position")

@@ -26,7 +26,7 @@ def qualification_detail(request, pk: int):
             "dossier": qualification.dossier,
             "terms": qualification.dossier.terms,
             "tree": tree,
-            "generieke_onderdelen": qualification.dossier.generieke_onderdelen.all(),
+            "generieke_onderdelen": selectors.generieke_onderdelen_for(qualification=qualification),
         },
     )
 

@@ -1,0 +1,24 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qualifications.export import QualificationNotFound, find_qualification, qualification_as_dict
+
+
+class Command(BaseCommand):
+    help = (
+        "Print a kwalificatie as JSON: every werkproces with the gedrag criteria and "
+        "competenties that apply to it. IDENTIFIER is a crebo, a BK code or DOSSIER/PROFIEL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("identifier", help="25728, BK-0568-1 or 23296/P1")
+        parser.add_argument("--dossier-version", type=int, default=None)
+
+    def handle(self, *args, identifier, dossier_version, **options):
+        try:
+            qualification = find_qualification(identifier, version=dossier_version)
+        except QualificationNotFound as exc:
+            raise CommandError(f"Geen kwalificatie gevonden voor '{identifier}'.") from exc
+        data = qualification_as_dict(qualification)
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

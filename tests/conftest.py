@@ -1,0 +1,98 @@
+import datetime
+
+import pytest
+
+from portfolios.models import User
+from portfolios.services import enrolment_create, user_create
+from qualifications.models import (
+    Competentie,
+    Criterion,
+    Dossier,
+    Framework,
+    Kerntaak,
+    Qualification,
+    TextAddition,
+    Werkproces,
+    WerkprocesCompetentie,
+)
+
+ROLES = ["student", "praktijkopleider", "docent", "assessor", "beheerder"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests hash hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str = User.Role.STUDENT, password: str = "geheim-wachtwoord-1"):
+        return user_create(username=username, password=password, role=role)
+
+    return make
+
+
+@pytest.fixture
+def tree(db):
+    """A small dossier: basisdeel B1-K1 with two werkprocessen, profielen P1 and P2 with one
+    kerntaak each; P2 adds a gedrag line, an omschrijving and a competentie to B1-K1-W1."""
+    comp_k = Competentie.objects.create(code="K", title="Vakdeskundigheid toepassen")
+    comp_e = Competentie.objects.create(code="E", title="Samenwerken en overleggen")
+    dossier = Dossier.objects.create(
+        framework=Framework.SBB, code="90001", title="Testdossier", opleidingsdomein="Test"
+    )
+    p1 = Qualification.objects.create(
+        dossier=dossier, code="P1", crebo="90011", title="Eerste profiel", niveau=2, position=1
+    )
+    p2 = Qualification.objects.create(
+        dossier=dossier, code="P2", crebo="90012", title="Tweede profiel", niveau=4, position=2
+    )
+    b1 = Kerntaak.objects.create(
+        dossier=dossier, part=Kerntaak.Part.BASISDEEL, code="B1-K1", title="Basistaak", position=1
+    )
+    w1 = Werkproces.objects.create(
+        kerntaak=b1, code="B1-K1-W1", title="Eerste werkproces", omschrijving="Basisomschrijving"
+    )
+    Werkproces.objects.create(kerntaak=b1, code="B1-K1-W2", title="Tweede werkproces", position=2)
+    Criterion.objects.create(werkproces=w1, position=1, text="werkt nauwkeurig;")
+    Criterion.objects.create(werkproces=w1, position=2, text="communiceert helder.")
+    Criterion.objects.create(
+        werkproces=w1, position=3, text="GEHEIM-P2: adviseert de klant;", qualification=p2
+    )
+    WerkprocesCompetentie.objects.create(werkproces=w1, position=1, competentie=comp_k)
+    WerkprocesCompetentie.objects.create(
+        werkproces=w1, position=2, competentie=comp_e, qualification=p2
+    )
+    TextAddition.objects.create(
+        kerntaak=b1,
+        werkproces=w1,
+        position=1,
+        field=TextAddition.Field.OMSCHRIJVING,
+        qualification=p2,
+        text="OMSCHRIJVING-P2 aanvulling",
+    )
+    for position, profiel in enumerate([p1, p2], start=2):
+        kt = Kerntaak.objects.create(
+            dossier=dossier,
+            part=Kerntaak.Part.PROFIELDEEL,
+            qualification=profiel,
+            code=f"{profiel.code}-K1",
+            title=f"Profieltaak {profiel.code}",
+            position=position,
+        )
+        Werkproces.objects.create(
+            kerntaak=kt, code=f"{profiel.code}-K1-W1", title=f"Profielwerk {profiel.code}"
+        )
+    return {"dossier": dossier, "p1": p1, "p2": p2, "b1": b1, "w1": w1}
+
+
+@pytest.fixture
+def users(make_user, tree):
+    """One user per role. The student is enrolled on P1; 'outsider' is a student of nothing."""
+    cast = {role: make_user(role, role) for role in ROLES}
+    cast["outsider"] = make_user("outsider", User.Role.STUDENT)
+    enrolment_create(
+        student=cast["student"], qualification=tree["p1"], started_on=datetime.date(2026, 9, 1)
+    )
+    return cast
