@@ -1,0 +1,82 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_dutch_is_default_and_english_available():
+    assert settings.LANGUAGE_CODE == "nl"
+    assert "en" in dict(settings.LANGUAGES)
+
+
+def test_passwords_hash_with_argon2(settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    assert make_password("x").startswith("argon2$")
+
+
+@pytest.mark.django_db
+def test_csp_header_forbids_inline_script(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_login_page_in_dutch_and_english(client):
+    assert "Inloggen" in client.get(reverse("login")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Log in to Bekwaam" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_login_is_throttled_after_repeated_failures(client, make_user, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user("lockme", password="juist-wachtwoord-9")
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "lockme", "password": "fout"})
+    response = client.post(reverse("login"), {"username": "lockme", "password": "juist-wachtwoord-9"})
+    assert response.status_code == 429
+    assert "Te veel mislukte inlogpogingen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_works_with_right_password(client, make_user):
+    make_user("welkom", password="juist-wachtwoord-9")
+    response = client.post(reverse("login"), {"username": "welkom", "password": "juist-wachtwoord-9"})
+    assert response.status_code == 302
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "k" * 20 + "Z9!x" + "q" * 40,
+        "DJANGO_ALLOWED_HOSTS": "bekwaam.example.nl",
+        "DJANGO_SECURE": "1",
+        "BEKWAAM_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DJANGO_DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_embedded_default_needs_no_broker():
+    assert settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("redis")
