@@ -16,6 +16,7 @@ Every row has a natural key, so fixtures load twice without creating duplicates.
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,7 +90,7 @@ class Dossier(models.Model):
         blank=True,
         help_text=_("Vingerafdruk van de bron, om een gewijzigde versie te herkennen."),
     )
-    imported_at = models.DateTimeField(_("geïmporteerd op"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("geïmporteerd op"), default=timezone.now)
 
     objects = DossierManager()
 
