@@ -80,3 +80,9 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 def test_embedded_default_needs_no_broker():
     assert settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("redis")
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_dutch_default(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Inloggen bij Bekwaam" in page
