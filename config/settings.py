@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +112,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 AUTH_USER_MODEL = "portfolios.User"
 
 AUTHENTICATION_BACKENDS = [
@@ -229,6 +230,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bekwaam <noreply@loca
 
 # SBB XML uploads: a full SBB export is tens of MB.
 SBB_XML_MAX_BYTES = int(os.environ.get("SBB_XML_MAX_BYTES", str(100 * 1024 * 1024)))
+# Evidence uploads: a short phone video is the largest thing a student should need.
+BEKWAAM_UPLOAD_MAX_BYTES = int(os.environ.get("BEKWAAM_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+BEKWAAM_STUDENT_QUOTA_BYTES = int(
+    os.environ.get("BEKWAAM_STUDENT_QUOTA_BYTES", str(1024 * 1024 * 1024))
+)
+# Behind nginx, let it send the file (internal location /protected-media/ -> MEDIA_ROOT)
+# after Django has checked access, so a worker is not tied up streaming video.
+BEKWAAM_X_ACCEL_REDIRECT = env_bool("BEKWAAM_X_ACCEL_REDIRECT", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

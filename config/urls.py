@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
-
 
 
 def healthz(request):
@@ -18,5 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kwalificaties/", include("qualifications.urls")),
+    path("portfolio/", include("portfolios.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,12 +1,38 @@
 """Writes for people and enrolments."""
 
 import datetime
+from collections.abc import Iterable, Sequence
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from qualifications.models import Qualification
+from qualifications.models import Criterion, Qualification, Werkproces
+from qualifications.selectors import criteria_for, werkprocessen_of
 
-from .models import Enrolment, User
+from . import uploads
+from .models import (
+    BpvPeriode,
+    Cohort,
+    Enrolment,
+    Evidence,
+    EvidenceEvent,
+    EvidenceFile,
+    EvidenceStatus,
+    EvidenceVersion,
+    FeasibilityEvent,
+    Leerbedrijf,
+    Praktijkopleider,
+    School,
+    SignOffEvent,
+    User,
+)
 
 
 @transaction.atomic
@@ -41,3 +67,458 @@ def enrolment_create(
     enrolment.full_clean()
     enrolment.save()
     return enrolment
+
+
+# --- Organisation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_create(*, name: str, brin: str = "") -> School:
+    school = School(name=name, brin=brin)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    school: School,
+    name: str,
+    start_year: int,
+    qualification: Qualification,
+    mentors: Iterable[User] = (),
+) -> Cohort:
+    cohort = Cohort(school=school, name=name, start_year=start_year, qualification=qualification)
+    cohort.full_clean()
+    cohort.save()
+    mentors = list(mentors)
+    if any(m.role != User.Role.DOCENT for m in mentors):
+        raise ValidationError(_("Alleen docenten kunnen mentor van een klas zijn."))
+    cohort.mentors.set(mentors)
+    return cohort
+
+
+@transaction.atomic
+def enrolment_set_cohort(*, enrolment: Enrolment, cohort: Cohort) -> Enrolment:
+    if cohort.qualification_id != enrolment.qualification_id:
+        raise ValidationError(_("Deze klas volgt een andere kwalificatie."))
+    enrolment.cohort = cohort
+    enrolment.save(update_fields=["cohort"])
+    return enrolment
+
+
+@transaction.atomic
+def leerbedrijf_create(*, name: str, sbb_number: str = "") -> Leerbedrijf:
+    leerbedrijf = Leerbedrijf(name=name, sbb_number=sbb_number)
+    leerbedrijf.full_clean()
+    leerbedrijf.save()
+    return leerbedrijf
+
+
+@transaction.atomic
+def praktijkopleider_create(*, user: User, leerbedrijf: Leerbedrijf) -> Praktijkopleider:
+    if user.role != User.Role.PRAKTIJKOPLEIDER:
+        raise ValidationError(_("Deze gebruiker heeft niet de rol praktijkopleider."))
+    praktijkopleider = Praktijkopleider(user=user, leerbedrijf=leerbedrijf)
+    praktijkopleider.full_clean()
+    praktijkopleider.save()
+    return praktijkopleider
+
+
+@transaction.atomic
+def bpv_periode_create(
+    *,
+    enrolment: Enrolment,
+    praktijkopleider: Praktijkopleider,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> BpvPeriode:
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(_("De einddatum ligt voor de begindatum."))
+    periode = BpvPeriode(
+        enrolment=enrolment,
+        leerbedrijf=praktijkopleider.leerbedrijf,
+        praktijkopleider=praktijkopleider,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    periode.full_clean()
+    periode.save()
+    return periode
+
+
+# --- Evidence -------------------------------------------------------------------------------
+# Exam-relevant history (submissions, reviews, sign-offs) is only ever appended to: the
+# current state is the latest event, so there is no path that rewrites or deletes a record.
+
+MAX_LINKS = 10
+
+
+def _actor(user: User) -> dict:
+    return {
+        "actor": user,
+        "actor_name": user.get_full_name() or user.username,
+        "actor_role": user.role,
+    }
+
+
+def evidence_current_status(evidence: Evidence) -> str:
+    kind = (
+        EvidenceEvent.objects.filter(evidence=evidence)
+        .order_by("-created_at", "-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return kind or EvidenceStatus.DRAFT
+
+
+def _check_date(date: datetime.date) -> None:
+    # Evidence records something that happened; a future date is a typo.
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("De datum ligt in de toekomst.")})
+
+
+def _clean_links(links: Sequence[str]) -> list[str]:
+    links = [link.strip() for link in links if link.strip()]
+    if len(links) > MAX_LINKS:
+        raise ValidationError(
+            {"links": _("Voeg hoogstens %(max)d links toe.") % {"max": MAX_LINKS}}
+        )
+    validate = URLValidator(schemes=["http", "https"])
+    for link in links:
+        try:
+            validate(link)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"links": _("%(link)s is geen geldige webadres (http of https).") % {"link": link}}
+            ) from exc
+    return links
+
+
+def _clean_criteria(
+    *, enrolment: Enrolment, werkproces: Werkproces, criteria: Iterable[Criterion]
+) -> list[Criterion]:
+    criteria = list(criteria)
+    allowed = set(
+        criteria_for(qualification=enrolment.qualification, werkproces=werkproces).values_list(
+            "pk", flat=True
+        )
+    )
+    if any(c.pk not in allowed for c in criteria):
+        raise ValidationError({"criteria": _("Dit gedrag hoort niet bij dit werkproces.")})
+    return criteria
+
+
+def student_used_bytes(student: User) -> int:
+    return (
+        EvidenceFile.objects.filter(evidence__enrolment__student=student).aggregate(
+            total=Sum("size")
+        )["total"]
+        or 0
+    )
+
+
+def _store_files(
+    *, evidence: Evidence, student: User, files: Sequence[uploads.CheckedUpload]
+) -> list[EvidenceFile]:
+    quota = settings.BEKWAAM_STUDENT_QUOTA_BYTES
+    # Two uploads at once from one student must not both fit in the same remaining space.
+    User.objects.select_for_update().filter(pk=student.pk).first()
+    used = student_used_bytes(student)
+    incoming = sum(f.size for f in files)
+    if used + incoming > quota:
+        raise ValidationError(
+            {
+                "files": _(
+                    "Er is niet genoeg opslagruimte: je gebruikt %(used)s van %(quota)s en deze "
+                    "bestanden zijn samen %(incoming)s. Verwijder of verklein bestanden."
+                )
+                % {
+                    "used": filesizeformat(used),
+                    "quota": filesizeformat(quota),
+                    "incoming": filesizeformat(incoming),
+                }
+            }
+        )
+    stored: list[EvidenceFile] = []
+    try:
+        for checked in files:
+            evidence_file = EvidenceFile(
+                evidence=evidence,
+                original_name=checked.original_name,
+                content_type=checked.kind.content_type,
+                size=checked.size,
+            )
+            evidence_file.file.save(uploads.storage_name(checked.kind), checked.file, save=False)
+            evidence_file.save()
+            stored.append(evidence_file)
+    except BaseException:
+        # The rows roll back with the transaction; the files on disk would not.
+        for evidence_file in stored:
+            evidence_file.file.delete(save=False)
+        raise
+    return stored
+
+
+def _lock_evidence(evidence: Evidence) -> Evidence:
+    # One writer at a time per bewijsstuk: a double click must not submit or judge twice.
+    return Evidence.objects.select_for_update().select_related("enrolment").get(pk=evidence.pk)
+
+
+def _require_owner(student: User, enrolment: Enrolment) -> None:
+    if enrolment.student_id != student.pk:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def evidence_create(
+    *,
+    student: User,
+    enrolment: Enrolment,
+    werkproces: Werkproces,
+    title: str,
+    reflection: str,
+    date: datetime.date,
+    links: Sequence[str] = (),
+    criteria: Iterable[Criterion] = (),
+    files: Sequence[uploads.CheckedUpload] = (),
+) -> Evidence:
+    _require_owner(student, enrolment)
+    if not werkprocessen_of(enrolment.qualification).filter(pk=werkproces.pk).exists():
+        raise ValidationError(_("Dit werkproces hoort niet bij jouw kwalificatie."))
+    _check_date(date)
+    links = _clean_links(links)
+    if not files and not links:
+        raise ValidationError({"files": _("Voeg minstens één bestand of link toe.")})
+    criteria = _clean_criteria(enrolment=enrolment, werkproces=werkproces, criteria=criteria)
+    evidence = Evidence(
+        enrolment=enrolment,
+        werkproces=werkproces,
+        title=title,
+        reflection=reflection,
+        date=date,
+        links=links,
+    )
+    evidence.full_clean()
+    evidence.save()
+    evidence.criteria.set(criteria)
+    _store_files(evidence=evidence, student=student, files=files)
+    return evidence
+
+
+@transaction.atomic
+def evidence_update(
+    *,
+    student: User,
+    evidence: Evidence,
+    title: str,
+    reflection: str,
+    date: datetime.date,
+    links: Sequence[str] = (),
+    criteria: Iterable[Criterion] = (),
+    files: Sequence[uploads.CheckedUpload] = (),
+    remove_files: Iterable[EvidenceFile] = (),
+) -> Evidence:
+    """Change the working copy. Submitted versions are snapshots and stay as they were."""
+    evidence = _lock_evidence(evidence)
+    _require_owner(student, evidence.enrolment)
+    status = evidence_current_status(evidence)
+    if status not in {EvidenceStatus.DRAFT, EvidenceStatus.RETURNED}:
+        raise ValidationError(
+            _("Een ingediend of goedgekeurd bewijsstuk kun je niet meer wijzigen.")
+        )
+    _check_date(date)
+    links = _clean_links(links)
+    current = list(working_files(evidence))
+    remove_ids = {f.pk for f in remove_files}
+    if not remove_ids <= {f.pk for f in current}:
+        raise ValidationError({"remove_files": _("Dat bestand hoort niet bij dit bewijsstuk.")})
+    if not files and not links and len(current) == len(remove_ids):
+        raise ValidationError({"files": _("Voeg minstens één bestand of link toe.")})
+    criteria = _clean_criteria(
+        enrolment=evidence.enrolment, werkproces=evidence.werkproces, criteria=criteria
+    )
+    evidence.title = title
+    evidence.reflection = reflection
+    evidence.date = date
+    evidence.links = links
+    evidence.full_clean()
+    evidence.save()
+    evidence.criteria.set(criteria)
+    _remove_working_files(evidence=evidence, files=[f for f in current if f.pk in remove_ids])
+    _store_files(evidence=evidence, student=student, files=files)
+    return evidence
+
+
+def working_files(evidence: Evidence):
+    """The files in the student's working copy (what the next submission will contain)."""
+    return evidence.files.filter(removed_at__isnull=True)
+
+
+def _remove_working_files(*, evidence: Evidence, files: Sequence[EvidenceFile]) -> None:
+    for evidence_file in files:
+        if evidence_file.versions.exists():
+            # Part of a submitted version, which must stay readable: only leave the draft.
+            evidence_file.removed_at = timezone.now()
+            evidence_file.save(update_fields=["removed_at"])
+        else:
+            # Never submitted, so nobody else has seen it: free the space for real, once
+            # the row is gone for sure.
+            name = evidence_file.file.name
+            storage = evidence_file.file.storage
+            evidence_file.delete()
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+
+
+@transaction.atomic
+def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
+    """Freeze the working copy into a new version and put it in the praktijkopleider's inbox."""
+    evidence = _lock_evidence(evidence)
+    _require_owner(student, evidence.enrolment)
+    status = evidence_current_status(evidence)
+    if status not in {EvidenceStatus.DRAFT, EvidenceStatus.RETURNED}:
+        raise ValidationError(_("Dit bewijsstuk is al ingediend."))
+    number = evidence.versions.count() + 1
+    version = EvidenceVersion.objects.create(
+        evidence=evidence,
+        number=number,
+        title=evidence.title,
+        reflection=evidence.reflection,
+        date=evidence.date,
+        links=list(evidence.links),
+    )
+    version.criteria.set(evidence.criteria.all())
+    version.files.set(working_files(evidence))
+    return EvidenceEvent.objects.create(
+        evidence=evidence, version=version, kind=EvidenceEvent.Kind.SUBMITTED, **_actor(student)
+    )
+
+
+@transaction.atomic
+def evidence_review(
+    *, reviewer: User, evidence: Evidence, accept: bool, feedback: str = ""
+) -> EvidenceEvent:
+    from .permissions import current_bpv_of
+
+    evidence = _lock_evidence(evidence)
+    if current_bpv_of(reviewer, evidence.enrolment) is None:
+        raise PermissionDenied
+    if evidence_current_status(evidence) != EvidenceStatus.SUBMITTED:
+        raise ValidationError(_("Dit bewijsstuk wacht niet (meer) op beoordeling."))
+    feedback = feedback.strip()
+    if not accept and not feedback:
+        raise ValidationError(
+            {"feedback": _("Schrijf bij het terugsturen wat de student moet verbeteren.")}
+        )
+    version = evidence.versions.order_by("-number").first()
+    return EvidenceEvent.objects.create(
+        evidence=evidence,
+        version=version,
+        kind=EvidenceEvent.Kind.ACCEPTED if accept else EvidenceEvent.Kind.RETURNED,
+        feedback=feedback,
+        **_actor(reviewer),
+    )
+
+
+# --- Sign-off and "niet uitvoerbaar" ---------------------------------------------------------
+
+SIGN_OFF_DECLARATION = gettext_lazy(
+    "Ik verklaar dat de student dit werkproces in de beroepspraktijk heeft uitgevoerd op het "
+    "niveau dat de kwalificatie vraagt."
+)
+
+
+def _require_werkproces(enrolment: Enrolment, werkproces: Werkproces) -> None:
+    if not werkprocessen_of(enrolment.qualification).filter(pk=werkproces.pk).exists():
+        raise ValidationError(_("Dit werkproces hoort niet bij de kwalificatie van de student."))
+
+
+def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces) -> str | None:
+    return (
+        model.objects.filter(enrolment=enrolment, werkproces=werkproces)
+        .order_by("-created_at", "-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+
+
+def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
+    # Serialises concurrent sign-offs of one student, so two clicks make one event.
+    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+@transaction.atomic
+def werkproces_sign_off(
+    *, actor: User, enrolment: Enrolment, werkproces: Werkproces, declaration: str
+) -> SignOffEvent:
+    from .permissions import current_bpv_of
+
+    enrolment = _lock_enrolment(enrolment)
+    if current_bpv_of(actor, enrolment) is None:
+        raise PermissionDenied
+    _require_werkproces(enrolment, werkproces)
+    if not declaration.strip():
+        raise ValidationError(_("Een aftekening vraagt een verklaring."))
+    kind = _latest_kind(SignOffEvent, enrolment=enrolment, werkproces=werkproces)
+    if kind == SignOffEvent.Kind.SIGNED:
+        raise ValidationError(_("Dit werkproces is al afgetekend."))
+    return SignOffEvent.objects.create(
+        enrolment=enrolment,
+        werkproces=werkproces,
+        kind=SignOffEvent.Kind.SIGNED,
+        declaration=declaration.strip(),
+        **_actor(actor),
+    )
+
+
+@transaction.atomic
+def werkproces_sign_off_withdraw(
+    *, actor: User, enrolment: Enrolment, werkproces: Werkproces, reason: str
+) -> SignOffEvent:
+    from .permissions import current_bpv_of
+
+    enrolment = _lock_enrolment(enrolment)
+    if current_bpv_of(actor, enrolment) is None:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef een reden voor het intrekken.")})
+    kind = _latest_kind(SignOffEvent, enrolment=enrolment, werkproces=werkproces)
+    if kind != SignOffEvent.Kind.SIGNED:
+        raise ValidationError(_("Dit werkproces is niet afgetekend."))
+    return SignOffEvent.objects.create(
+        enrolment=enrolment,
+        werkproces=werkproces,
+        kind=SignOffEvent.Kind.WITHDRAWN,
+        reason=reason.strip(),
+        **_actor(actor),
+    )
+
+
+@transaction.atomic
+def werkproces_set_feasibility(
+    *, actor: User, enrolment: Enrolment, werkproces: Werkproces, feasible: bool, reason: str
+) -> FeasibilityEvent:
+    """Mark a werkproces "niet uitvoerbaar bij dit leerbedrijf" (or undo that), with a reason
+    the mentor reads when looking for another place to do it."""
+    from .permissions import current_bpv_of
+
+    enrolment = _lock_enrolment(enrolment)
+    bpv = current_bpv_of(actor, enrolment)
+    if bpv is None:
+        raise PermissionDenied
+    _require_werkproces(enrolment, werkproces)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef een reden.")})
+    kind = _latest_kind(FeasibilityEvent, enrolment=enrolment, werkproces=werkproces)
+    currently_feasible = kind != FeasibilityEvent.Kind.NOT_FEASIBLE
+    if currently_feasible == feasible:
+        raise ValidationError(_("Dit is al zo vastgelegd."))
+    return FeasibilityEvent.objects.create(
+        enrolment=enrolment,
+        werkproces=werkproces,
+        leerbedrijf=bpv.leerbedrijf,
+        kind=FeasibilityEvent.Kind.FEASIBLE if feasible else FeasibilityEvent.Kind.NOT_FEASIBLE,
+        reason=reason.strip(),
+        **_actor(actor),
+    )

@@ -483,8 +483,9 @@ class TextAddition(models.Model):
 
 class GeneriekOnderdeelManager(models.Manager):
     def get_by_natural_key(self, dossier_code, dossier_version, position):
-        return self.get(dossier__code=dossier_code, dossier__version=dossier_version,
-                        position=position)
+        return self.get(
+            dossier__code=dossier_code, dossier__version=dossier_version, position=position
+        )
 
 
 class GeneriekOnderdeel(models.Model):

@@ -34,3 +34,8 @@ def get_werkproces_for_user(user, qualification: Qualification, code: str) -> We
         return werkprocessen_of(qualification).get(code=code)
     except Werkproces.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def can_import_dossiers(user) -> bool:
+    """Only beheerders load SBB exports: an import changes reference data for every school."""
+    return user.is_authenticated and (user.is_superuser or user.role == "beheerder")

@@ -97,9 +97,7 @@ def qualification_tree(*, qualification: Qualification, with_criteria: bool = Fa
             ),
         ]
     kerntaken = (
-        kerntaken_of(qualification)
-        .order_by("position", "code")
-        .prefetch_related(*prefetches)
+        kerntaken_of(qualification).order_by("position", "code").prefetch_related(*prefetches)
     )
     return [
         KerntaakView(

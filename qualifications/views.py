@@ -1,9 +1,19 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors
-from .permissions import get_qualification_for_user, get_werkproces_for_user
+from .forms import SbbImportForm
+from .permissions import (
+    can_import_dossiers,
+    get_qualification_for_user,
+    get_werkproces_for_user,
+)
+from .sbb_import import SbbImportError, import_sbb_xml
+from .sbb_xml import too_large_message
 
 
 @require_GET
@@ -48,3 +58,48 @@ def werkproces_detail(request, pk: int, code: str):
             "detail": detail,
         },
     )
+
+
+# Room for the multipart framing and the other form fields around the file itself.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+# CSRF is checked in _sbb_import_form, after the size check: the CSRF middleware reads the
+# whole request body, which for an oversized upload is exactly what we want to avoid.
+@login_required
+@require_http_methods(["GET", "POST"])
+@csrf_exempt
+def sbb_import(request):
+    """Beheerders upload SBB's XML export. For anyone else the page does not exist."""
+    if not can_import_dossiers(request.user):
+        raise Http404
+    limit = settings.SBB_XML_MAX_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if request.method == "POST" and declared > limit + UPLOAD_OVERHEAD_BYTES:
+        context = {"form": SbbImportForm(), "upload_error": too_large_message(limit)}
+        return render(request, "qualifications/sbb_import.html", context, status=413)
+    return _sbb_import_form(request)
+
+
+@csrf_protect
+def _sbb_import_form(request):
+    report = None
+    if request.method == "POST":
+        form = SbbImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = import_sbb_xml(
+                    source=form.cleaned_data["file"],
+                    dry_run=form.cleaned_data["dry_run"],
+                    user=request.user,
+                )
+            except SbbImportError as exc:
+                form.add_error("file", exc)
+            else:
+                form = SbbImportForm()
+    else:
+        form = SbbImportForm()
+    return render(request, "qualifications/sbb_import.html", {"form": form, "report": report})

@@ -18,6 +18,9 @@ from qualifications.models import (
 
 ROLES = ["student", "praktijkopleider", "docent", "assessor", "beheerder"]
 
+# Fixtures for the portfolio tests (klas, leerbedrijf, BPV-periodes, sample files).
+pytest_plugins = ["tests.portfolio_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

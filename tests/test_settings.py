@@ -46,7 +46,9 @@ def test_login_is_throttled_after_repeated_failures(client, make_user, settings)
     make_user("lockme", password="juist-wachtwoord-9")
     for _ in range(3):
         client.post(reverse("login"), {"username": "lockme", "password": "fout"})
-    response = client.post(reverse("login"), {"username": "lockme", "password": "juist-wachtwoord-9"})
+    response = client.post(
+        reverse("login"), {"username": "lockme", "password": "juist-wachtwoord-9"}
+    )
     assert response.status_code == 429
     assert "Te veel mislukte inlogpogingen" in response.content.decode()
 
@@ -54,7 +56,9 @@ def test_login_is_throttled_after_repeated_failures(client, make_user, settings)
 @pytest.mark.django_db
 def test_login_works_with_right_password(client, make_user):
     make_user("welkom", password="juist-wachtwoord-9")
-    response = client.post(reverse("login"), {"username": "welkom", "password": "juist-wachtwoord-9"})
+    response = client.post(
+        reverse("login"), {"username": "welkom", "password": "juist-wachtwoord-9"}
+    )
     assert response.status_code == 302
 
 

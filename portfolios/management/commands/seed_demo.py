@@ -53,4 +53,6 @@ class Command(BaseCommand):
                         started_on=datetime.date(2026, 9, 1),
                     )
             created.append(username)
-        self.stdout.write(f"Demo-gebruikers aangemaakt: {', '.join(created) or 'geen (bestonden al)'}")
+        self.stdout.write(
+            f"Demo-gebruikers aangemaakt: {', '.join(created) or 'geen (bestonden al)'}"
+        )

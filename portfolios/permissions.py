@@ -1,0 +1,139 @@
+"""Who may see and do what in a portfolio. One helper per model; outsiders get 404.
+
+- The student sees their own portfolio, drafts included.
+- A praktijkopleider sees the students of their BPV-periodes, from the first day of that
+  period on, and reviews and signs off for them.
+- A docent sees the students of the klassen they mentor, read-only.
+Others see only what has been submitted: a draft is the student's own business.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from qualifications.models import Werkproces
+from qualifications.selectors import werkprocessen_of
+
+from .models import (
+    BpvPeriode,
+    Enrolment,
+    Evidence,
+    EvidenceFile,
+    EvidenceStatus,
+    EvidenceVersion,
+    User,
+)
+
+
+def _started_bpv_periodes(user) -> QuerySet[BpvPeriode]:
+    return BpvPeriode.objects.filter(
+        praktijkopleider__user=user, starts_on__lte=timezone.localdate()
+    )
+
+
+def visible_enrolments(user) -> QuerySet[Enrolment]:
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    if user.role == User.Role.STUDENT:
+        return Enrolment.objects.filter(student=user)
+    if user.role == User.Role.PRAKTIJKOPLEIDER:
+        return Enrolment.objects.filter(pk__in=_started_bpv_periodes(user).values("enrolment_id"))
+    if user.role == User.Role.DOCENT:
+        return Enrolment.objects.filter(cohort__mentors=user)
+    return Enrolment.objects.none()
+
+
+def get_enrolment_for_user(user, pk: int) -> Enrolment:
+    try:
+        return (
+            visible_enrolments(user).select_related("student", "qualification__dossier").get(pk=pk)
+        )
+    except Enrolment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_werkproces_for_enrolment(enrolment: Enrolment, code: str) -> Werkproces:
+    """A werkproces of the student's own kwalificatie; any other code does not exist here."""
+    try:
+        return werkprocessen_of(enrolment.qualification).get(code=code)
+    except Werkproces.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def is_owner(user, enrolment: Enrolment) -> bool:
+    return user.is_authenticated and enrolment.student_id == user.pk
+
+
+def visible_evidence(user) -> QuerySet[Evidence]:
+    if not user.is_authenticated:
+        return Evidence.objects.none()
+    if user.role == User.Role.STUDENT:
+        return Evidence.objects.filter(enrolment__student=user)
+    submitted = EvidenceVersion.objects.filter(evidence=OuterRef("pk"))
+    return Evidence.objects.filter(enrolment__in=visible_enrolments(user)).filter(Exists(submitted))
+
+
+def get_evidence_for_user(user, pk: int) -> Evidence:
+    try:
+        return (
+            visible_evidence(user)
+            .select_related(
+                "enrolment__student", "enrolment__qualification__dossier", "werkproces__kerntaak"
+            )
+            .get(pk=pk)
+        )
+    except Evidence.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def visible_files(user) -> QuerySet[EvidenceFile]:
+    if not user.is_authenticated:
+        return EvidenceFile.objects.none()
+    if user.role == User.Role.STUDENT:
+        return EvidenceFile.objects.filter(evidence__enrolment__student=user)
+    # Only files that were part of a submitted version; a file added to a draft is private.
+    in_version = EvidenceVersion.files.through.objects.filter(evidencefile_id=OuterRef("pk"))
+    return EvidenceFile.objects.filter(evidence__enrolment__in=visible_enrolments(user)).filter(
+        Exists(in_version)
+    )
+
+
+def get_evidence_file_for_user(user, pk: int) -> EvidenceFile:
+    try:
+        return visible_files(user).get(pk=pk)
+    except EvidenceFile.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def current_bpv_of(user, enrolment: Enrolment) -> BpvPeriode | None:
+    """The started BPV-periode in which this user is the student's praktijkopleider."""
+    if not user.is_authenticated or user.role != User.Role.PRAKTIJKOPLEIDER:
+        return None
+    return (
+        _started_bpv_periodes(user)
+        .filter(enrolment=enrolment)
+        .select_related("leerbedrijf")
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def can_review(user, enrolment: Enrolment) -> bool:
+    return current_bpv_of(user, enrolment) is not None
+
+
+def require_reviewer(user, enrolment: Enrolment):
+    """For people who may see the portfolio but not judge it: 403, they know it exists."""
+    bpv = current_bpv_of(user, enrolment)
+    if bpv is None:
+        raise PermissionDenied
+    return bpv
+
+
+def can_edit_evidence(user, evidence: Evidence, status: str) -> bool:
+    # Accepted evidence is final; submitted evidence waits for its review.
+    return is_owner(user, evidence.enrolment) and status in {
+        EvidenceStatus.DRAFT,
+        EvidenceStatus.RETURNED,
+    }

@@ -1,0 +1,415 @@
+"""Reads of portfolios, always scoped to what the user may see (permissions.py).
+
+Each page runs a fixed number of queries however much evidence a student has: statuses come
+from one subquery per list, and histories are prefetched, never fetched per row.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qualifications.models import Criterion, Kerntaak, Werkproces
+from qualifications.selectors import criteria_for, qualification_tree
+
+from .models import (
+    Enrolment,
+    Evidence,
+    EvidenceEvent,
+    EvidenceFile,
+    EvidenceStatus,
+    EvidenceVersion,
+    FeasibilityEvent,
+    SignOffEvent,
+    User,
+)
+from .permissions import (
+    can_edit_evidence,
+    can_review,
+    is_owner,
+    visible_enrolments,
+    visible_evidence,
+)
+
+
+def _latest_event(field_name: str):
+    return Subquery(
+        EvidenceEvent.objects.filter(evidence=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values(field_name)[:1]
+    )
+
+
+def with_status(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    """Annotate status from the latest event; no event yet means a draft."""
+    return qs.annotate(
+        last_kind=_latest_event("kind"),
+        last_feedback=_latest_event("feedback"),
+        last_event_at=_latest_event("created_at"),
+    )
+
+
+def status_of(evidence: Evidence) -> str:
+    return getattr(evidence, "last_kind", None) or EvidenceStatus.DRAFT
+
+
+@dataclass
+class EvidenceRow:
+    evidence: Evidence
+    status: str
+    title: str
+    date: object
+    feedback: str
+    version_count: int
+
+    @property
+    def status_label(self) -> str:
+        return EvidenceStatus(self.status).label
+
+
+def _rows(user, evidence_list) -> list[EvidenceRow]:
+    rows = []
+    for evidence in evidence_list:
+        versions = evidence.version_list
+        # Others read what was submitted, never the student's unsent edits.
+        shown = evidence if is_owner(user, evidence.enrolment) or not versions else versions[-1]
+        status = status_of(evidence)
+        rows.append(
+            EvidenceRow(
+                evidence=evidence,
+                status=status,
+                title=shown.title,
+                date=shown.date,
+                feedback=evidence.last_feedback if status == EvidenceStatus.RETURNED else "",
+                version_count=len(versions),
+            )
+        )
+    return rows
+
+
+def _evidence_rows_qs(user, enrolment: Enrolment) -> QuerySet[Evidence]:
+    return with_status(
+        visible_evidence(user).filter(enrolment=enrolment).select_related("enrolment")
+    ).prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=EvidenceVersion.objects.order_by("number").only(
+                "id", "evidence_id", "number", "title", "date"
+            ),
+            to_attr="version_list",
+        )
+    )
+
+
+@dataclass
+class WerkprocesRow:
+    werkproces: Werkproces
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    sign_off_events: list[SignOffEvent] = field(default_factory=list)
+    feasibility_events: list[FeasibilityEvent] = field(default_factory=list)
+
+    @property
+    def sign_off(self) -> SignOffEvent | None:
+        """The sign-off in force, if any."""
+        if self.sign_off_events and self.sign_off_events[-1].kind == SignOffEvent.Kind.SIGNED:
+            return self.sign_off_events[-1]
+        return None
+
+    @property
+    def not_feasible(self) -> FeasibilityEvent | None:
+        last = self.feasibility_events[-1] if self.feasibility_events else None
+        if last and last.kind == FeasibilityEvent.Kind.NOT_FEASIBLE:
+            return last
+        return None
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.evidence if row.status == status)
+
+    @property
+    def accepted_count(self) -> int:
+        return self.count(EvidenceStatus.ACCEPTED)
+
+
+@dataclass
+class KerntaakRow:
+    kerntaak: Kerntaak
+    werkprocessen: list[WerkprocesRow]
+
+
+@dataclass
+class NextStep:
+    text: str
+    url: str
+
+
+@dataclass
+class Portfolio:
+    enrolment: Enrolment
+    kerntaken: list[KerntaakRow]
+    is_owner: bool
+    can_review: bool
+    next_steps: list[NextStep]
+
+    @property
+    def werkproces_rows(self) -> list[WerkprocesRow]:
+        return [wp for kt in self.kerntaken for wp in kt.werkprocessen]
+
+    @property
+    def total(self) -> int:
+        return len(self.werkproces_rows)
+
+    @property
+    def signed_off(self) -> int:
+        return sum(1 for wp in self.werkproces_rows if wp.sign_off)
+
+    @property
+    def with_accepted(self) -> int:
+        return sum(1 for wp in self.werkproces_rows if wp.accepted_count)
+
+
+def _events_by_werkproces(qs: QuerySet, enrolment: Enrolment) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for event in qs.filter(enrolment=enrolment).order_by("created_at", "id"):
+        grouped[event.werkproces_id].append(event)
+    return grouped
+
+
+def _next_steps(user, enrolment: Enrolment, rows: list[WerkprocesRow], review: bool):
+    steps: list[NextStep] = []
+    code = enrolment.pk
+
+    def wp_url(wp):
+        return reverse("portfolios:werkproces", args=[code, wp.werkproces.code])
+
+    if is_owner(user, enrolment):
+        for wp in rows:
+            for row in wp.evidence:
+                url = reverse("portfolios:evidence", args=[row.evidence.pk])
+                if row.status == EvidenceStatus.RETURNED:
+                    steps.append(
+                        NextStep(
+                            _("Verbeter „%(title)s” en dien het opnieuw in.")
+                            % {"title": row.title},
+                            url,
+                        )
+                    )
+                elif row.status == EvidenceStatus.DRAFT:
+                    steps.append(NextStep(_("Dien „%(title)s” in.") % {"title": row.title}, url))
+        empty = [wp for wp in rows if not wp.evidence and not wp.sign_off and not wp.not_feasible]
+        for wp in empty[:3]:
+            steps.append(
+                NextStep(
+                    _("Voeg bewijs toe bij %(code)s.") % {"code": wp.werkproces.code}, wp_url(wp)
+                )
+            )
+        for wp in rows:
+            if wp.accepted_count and not wp.sign_off:
+                steps.append(
+                    NextStep(
+                        _("Vraag je praktijkopleider om %(code)s af te tekenen.")
+                        % {"code": wp.werkproces.code},
+                        wp_url(wp),
+                    )
+                )
+    elif review:
+        for wp in rows:
+            for row in wp.evidence:
+                if row.status == EvidenceStatus.SUBMITTED:
+                    steps.append(
+                        NextStep(
+                            _("Beoordeel „%(title)s”.") % {"title": row.title},
+                            reverse("portfolios:evidence", args=[row.evidence.pk]),
+                        )
+                    )
+            if wp.accepted_count and not wp.sign_off:
+                steps.append(
+                    NextStep(
+                        _("Teken %(code)s af als de student het beheerst.")
+                        % {"code": wp.werkproces.code},
+                        wp_url(wp),
+                    )
+                )
+    else:
+        for wp in rows:
+            if wp.not_feasible:
+                steps.append(
+                    NextStep(
+                        _("%(code)s is niet uitvoerbaar bij %(bedrijf)s: zoek een andere plek.")
+                        % {"code": wp.werkproces.code, "bedrijf": wp.not_feasible.leerbedrijf},
+                        wp_url(wp),
+                    )
+                )
+    return steps
+
+
+def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
+    """The whole portfolio of one enrolment, as this user may see it."""
+    tree = qualification_tree(qualification=enrolment.qualification)
+    evidence_by_wp: dict[int, list[Evidence]] = defaultdict(list)
+    for evidence in _evidence_rows_qs(user, enrolment):
+        evidence_by_wp[evidence.werkproces_id].append(evidence)
+    sign_offs = _events_by_werkproces(SignOffEvent.objects.all(), enrolment)
+    feasibility = _events_by_werkproces(
+        FeasibilityEvent.objects.select_related("leerbedrijf"), enrolment
+    )
+    kerntaken = [
+        KerntaakRow(
+            kerntaak=kt.kerntaak,
+            werkprocessen=[
+                WerkprocesRow(
+                    werkproces=wp,
+                    evidence=_rows(user, evidence_by_wp.get(wp.pk, [])),
+                    sign_off_events=sign_offs.get(wp.pk, []),
+                    feasibility_events=feasibility.get(wp.pk, []),
+                )
+                for wp in kt.werkprocessen
+            ],
+        )
+        for kt in tree
+    ]
+    review = can_review(user, enrolment)
+    rows = [wp for kt in kerntaken for wp in kt.werkprocessen]
+    return Portfolio(
+        enrolment=enrolment,
+        kerntaken=kerntaken,
+        is_owner=is_owner(user, enrolment),
+        can_review=review,
+        next_steps=_next_steps(user, enrolment, rows, review),
+    )
+
+
+@dataclass
+class WerkprocesPage:
+    row: WerkprocesRow
+    criteria: list[Criterion]
+
+
+def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkproces):
+    evidence = list(_evidence_rows_qs(user, enrolment).filter(werkproces=werkproces))
+    row = WerkprocesRow(
+        werkproces=werkproces,
+        evidence=_rows(user, evidence),
+        sign_off_events=list(
+            SignOffEvent.objects.filter(enrolment=enrolment, werkproces=werkproces).order_by(
+                "created_at", "id"
+            )
+        ),
+        feasibility_events=list(
+            FeasibilityEvent.objects.filter(enrolment=enrolment, werkproces=werkproces)
+            .select_related("leerbedrijf")
+            .order_by("created_at", "id")
+        ),
+    )
+    return WerkprocesPage(
+        row=row,
+        criteria=list(criteria_for(qualification=enrolment.qualification, werkproces=werkproces)),
+    )
+
+
+@dataclass
+class EvidenceDetail:
+    evidence: Evidence
+    status: str
+    versions: list[EvidenceVersion]
+    events: list[EvidenceEvent]
+    can_edit: bool
+    can_review: bool
+    is_owner: bool
+
+    @property
+    def status_label(self) -> str:
+        return EvidenceStatus(self.status).label
+
+
+def evidence_detail_for(*, user: User, evidence: Evidence) -> EvidenceDetail:
+    evidence = (
+        with_status(Evidence.objects.filter(pk=evidence.pk))
+        .select_related("enrolment__student", "werkproces__kerntaak")
+        .prefetch_related(
+            Prefetch(
+                "files",
+                queryset=EvidenceFile.objects.filter(removed_at__isnull=True),
+                to_attr="working_file_list",
+            ),
+            "criteria",
+        )
+        .get()
+    )
+    status = status_of(evidence)
+    versions = list(evidence.versions.order_by("-number").prefetch_related("files", "criteria"))
+    events = list(evidence.events.select_related("version").order_by("created_at", "id"))
+    return EvidenceDetail(
+        evidence=evidence,
+        status=status,
+        versions=versions,
+        events=events,
+        can_edit=can_edit_evidence(user, evidence, status),
+        can_review=status == EvidenceStatus.SUBMITTED and can_review(user, evidence.enrolment),
+        is_owner=is_owner(user, evidence.enrolment),
+    )
+
+
+@dataclass
+class PortfolioListRow:
+    enrolment: Enrolment
+    signed_off: int
+    not_feasible: int
+
+
+def _current_kinds(model, enrolment_ids) -> dict[tuple[int, int], str]:
+    """The latest event kind per (enrolment, werkproces): later rows overwrite earlier ones."""
+    latest: dict[tuple[int, int], str] = {}
+    rows = (
+        model.objects.filter(enrolment_id__in=enrolment_ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "werkproces_id", "kind")
+    )
+    for enrolment_id, werkproces_id, kind in rows:
+        latest[(enrolment_id, werkproces_id)] = kind
+    return latest
+
+
+def portfolios_for(*, user: User) -> list[PortfolioListRow]:
+    """The portfolios this user may open, with how far each student is: three queries."""
+    enrolments = list(
+        visible_enrolments(user)
+        .select_related("student", "qualification", "cohort")
+        .order_by("student__last_name", "student__username", "pk")
+    )
+    ids = [e.pk for e in enrolments]
+    sign_offs = _current_kinds(SignOffEvent, ids)
+    feasibility = _current_kinds(FeasibilityEvent, ids)
+    signed: dict[int, int] = defaultdict(int)
+    not_feasible: dict[int, int] = defaultdict(int)
+    for (enrolment_id, _wp), kind in sign_offs.items():
+        signed[enrolment_id] += kind == SignOffEvent.Kind.SIGNED
+    for (enrolment_id, _wp), kind in feasibility.items():
+        not_feasible[enrolment_id] += kind == FeasibilityEvent.Kind.NOT_FEASIBLE
+    return [
+        PortfolioListRow(enrolment=e, signed_off=signed[e.pk], not_feasible=not_feasible[e.pk])
+        for e in enrolments
+    ]
+
+
+def inbox_for(*, user: User) -> list[EvidenceRow]:
+    """Submitted evidence waiting for this praktijkopleider, oldest first."""
+    if user.role != User.Role.PRAKTIJKOPLEIDER:
+        return []
+    qs = (
+        with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
+        .filter(last_kind=EvidenceStatus.SUBMITTED)
+        .select_related("enrolment__student", "werkproces")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=EvidenceVersion.objects.order_by("number").only(
+                    "id", "evidence_id", "number", "title", "date"
+                ),
+                to_attr="version_list",
+            )
+        )
+        .order_by("last_event_at", "pk")
+    )
+    return _rows(user, qs)

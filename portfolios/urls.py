@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portfolios"
+
+urlpatterns = [
+    path("", views.portfolio_list, name="list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("bewijs/<int:pk>/", views.evidence_detail, name="evidence"),
+    path("bewijs/<int:pk>/bewerken/", views.evidence_edit, name="evidence_edit"),
+    path("bewijs/<int:pk>/indienen/", views.evidence_submit, name="evidence_submit"),
+    path("bewijs/<int:pk>/beoordelen/", views.evidence_review, name="evidence_review"),
+    path("bestand/<int:pk>/", views.file_download, name="file"),
+    path("<int:enrolment_pk>/", views.portfolio_detail, name="portfolio"),
+    path("<int:enrolment_pk>/<str:code>/", views.werkproces_detail, name="werkproces"),
+    path(
+        "<int:enrolment_pk>/<str:code>/bewijs-toevoegen/",
+        views.evidence_create,
+        name="evidence_create",
+    ),
+    path("<int:enrolment_pk>/<str:code>/aftekenen/", views.sign_off, name="sign_off"),
+    path(
+        "<int:enrolment_pk>/<str:code>/aftekening-intrekken/",
+        views.sign_off_withdraw,
+        name="sign_off_withdraw",
+    ),
+    path(
+        "<int:enrolment_pk>/<str:code>/uitvoerbaarheid/",
+        views.feasibility,
+        name="feasibility",
+    ),
+]

@@ -1,0 +1,362 @@
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
+from .permissions import (
+    can_edit_evidence,
+    can_review,
+    get_enrolment_for_user,
+    get_evidence_file_for_user,
+    get_evidence_for_user,
+    get_werkproces_for_enrolment,
+    is_owner,
+    require_reviewer,
+)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's refusal next to the field it is about, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_GET
+@login_required
+def portfolio_list(request):
+    rows = selectors.portfolios_for(user=request.user)
+    if len(rows) == 1 and is_owner(request.user, rows[0].enrolment):
+        return redirect("portfolios:portfolio", rows[0].enrolment.pk)
+    return render(request, "portfolios/list.html", {"rows": rows})
+
+
+@require_GET
+@login_required
+def portfolio_detail(request, enrolment_pk: int):
+    enrolment = get_enrolment_for_user(request.user, enrolment_pk)
+    portfolio = selectors.portfolio_for(user=request.user, enrolment=enrolment)
+    return render(
+        request,
+        "portfolios/portfolio.html",
+        {
+            "enrolment": enrolment,
+            "portfolio": portfolio,
+            "terms": enrolment.qualification.dossier.terms,
+        },
+    )
+
+
+def _werkproces_context(request, enrolment, werkproces, **forms):
+    page = selectors.werkproces_page_for(
+        user=request.user, enrolment=enrolment, werkproces=werkproces
+    )
+    reviewer = can_review(request.user, enrolment)
+    context = {
+        "enrolment": enrolment,
+        "werkproces": werkproces,
+        "page": page,
+        "row": page.row,
+        "is_owner": is_owner(request.user, enrolment),
+        "can_review": reviewer,
+        "terms": enrolment.qualification.dossier.terms,
+    }
+    if reviewer:
+        context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm()
+        context["withdraw_form"] = forms.get("withdraw_form") or ReasonForm(prefix="withdraw")
+        context["feasibility_form"] = forms.get("feasibility_form") or ReasonForm(
+            prefix="feasibility"
+        )
+    return context
+
+
+@require_GET
+@login_required
+def werkproces_detail(request, enrolment_pk: int, code: str):
+    enrolment = get_enrolment_for_user(request.user, enrolment_pk)
+    werkproces = get_werkproces_for_enrolment(enrolment, code)
+    return render(
+        request,
+        "portfolios/werkproces.html",
+        _werkproces_context(request, enrolment, werkproces),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_create(request, enrolment_pk: int, code: str):
+    enrolment = get_enrolment_for_user(request.user, enrolment_pk)
+    werkproces = get_werkproces_for_enrolment(enrolment, code)
+    if not is_owner(request.user, enrolment):
+        raise PermissionDenied
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, enrolment=enrolment, werkproces=werkproces
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence = services.evidence_create(
+                student=request.user,
+                enrolment=enrolment,
+                werkproces=werkproces,
+                title=form.cleaned_data["title"],
+                reflection=form.cleaned_data["reflection"],
+                date=form.cleaned_data["date"],
+                links=form.cleaned_data["links"],
+                criteria=form.cleaned_data["criteria"],
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Bewijsstuk bewaard als concept. Dien het in als het klaar is.")
+            )
+            return redirect("portfolios:evidence", evidence.pk)
+    return render(
+        request,
+        "portfolios/evidence_form.html",
+        {"form": form, "enrolment": enrolment, "werkproces": werkproces, "evidence": None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+@login_required
+def evidence_detail(request, pk: int):
+    evidence = get_evidence_for_user(request.user, pk)
+    return _render_evidence(request, evidence)
+
+
+def _render_evidence(request, evidence, review_form=None, status=200):
+    detail = selectors.evidence_detail_for(user=request.user, evidence=evidence)
+    return render(
+        request,
+        "portfolios/evidence_detail.html",
+        {
+            "detail": detail,
+            "evidence": detail.evidence,
+            "enrolment": detail.evidence.enrolment,
+            "review_form": review_form or (ReviewForm() if detail.can_review else None),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_edit(request, pk: int):
+    evidence = get_evidence_for_user(request.user, pk)
+    status = services.evidence_current_status(evidence)
+    if not can_edit_evidence(request.user, evidence, status):
+        raise PermissionDenied
+    initial = {
+        "title": evidence.title,
+        "reflection": evidence.reflection,
+        "date": evidence.date,
+        "links": "\n".join(evidence.links),
+        "criteria": list(evidence.criteria.values_list("pk", flat=True)),
+    }
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        enrolment=evidence.enrolment,
+        werkproces=evidence.werkproces,
+        current_files=services.working_files(evidence),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update(
+                student=request.user,
+                evidence=evidence,
+                title=form.cleaned_data["title"],
+                reflection=form.cleaned_data["reflection"],
+                date=form.cleaned_data["date"],
+                links=form.cleaned_data["links"],
+                criteria=form.cleaned_data["criteria"],
+                files=form.cleaned_data["files"],
+                remove_files=form.cleaned_data["remove_files"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Wijzigingen bewaard."))
+            return redirect("portfolios:evidence", evidence.pk)
+    return render(
+        request,
+        "portfolios/evidence_form.html",
+        {
+            "form": form,
+            "enrolment": evidence.enrolment,
+            "werkproces": evidence.werkproces,
+            "evidence": evidence,
+            "files": services.working_files(evidence),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def evidence_submit(request, pk: int):
+    evidence = get_evidence_for_user(request.user, pk)
+    if not is_owner(request.user, evidence.enrolment):
+        raise PermissionDenied
+    try:
+        services.evidence_submit(student=request.user, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Ingediend. Je praktijkopleider beoordeelt het."))
+    return redirect("portfolios:evidence", evidence.pk)
+
+
+@require_POST
+@login_required
+def evidence_review(request, pk: int):
+    evidence = get_evidence_for_user(request.user, pk)
+    require_reviewer(request.user, evidence.enrolment)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == ReviewForm.ACCEPT
+        try:
+            services.evidence_review(
+                reviewer=request.user,
+                evidence=evidence,
+                accept=accept,
+                feedback=form.cleaned_data["feedback"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Goedgekeurd.") if accept else _("Teruggestuurd naar de student."),
+            )
+            return redirect("portfolios:inbox")
+    return _render_evidence(request, evidence, review_form=form, status=400)
+
+
+def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
+    enrolment = get_enrolment_for_user(request.user, enrolment_pk)
+    werkproces = get_werkproces_for_enrolment(enrolment, code)
+    require_reviewer(request.user, enrolment)
+    if form.is_valid():
+        try:
+            message = action(enrolment, werkproces, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("portfolios:werkproces", enrolment.pk, werkproces.code)
+    return render(
+        request,
+        "portfolios/werkproces.html",
+        _werkproces_context(request, enrolment, werkproces, **{form_name: form}),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def sign_off(request, enrolment_pk: int, code: str):
+    def action(enrolment, werkproces, data):
+        services.werkproces_sign_off(
+            actor=request.user,
+            enrolment=enrolment,
+            werkproces=werkproces,
+            declaration=str(services.SIGN_OFF_DECLARATION),
+        )
+        return _("Werkproces afgetekend.")
+
+    return _werkproces_action(
+        request, enrolment_pk, code, "sign_off_form", SignOffForm(request.POST), action
+    )
+
+
+@require_POST
+@login_required
+def sign_off_withdraw(request, enrolment_pk: int, code: str):
+    def action(enrolment, werkproces, data):
+        services.werkproces_sign_off_withdraw(
+            actor=request.user, enrolment=enrolment, werkproces=werkproces, reason=data["reason"]
+        )
+        return _("Aftekening ingetrokken.")
+
+    return _werkproces_action(
+        request,
+        enrolment_pk,
+        code,
+        "withdraw_form",
+        ReasonForm(request.POST, prefix="withdraw"),
+        action,
+    )
+
+
+@require_POST
+@login_required
+def feasibility(request, enrolment_pk: int, code: str):
+    feasible = request.POST.get("feasible") == "1"
+
+    def action(enrolment, werkproces, data):
+        services.werkproces_set_feasibility(
+            actor=request.user,
+            enrolment=enrolment,
+            werkproces=werkproces,
+            feasible=feasible,
+            reason=data["reason"],
+        )
+        if feasible:
+            return _("Werkproces weer als uitvoerbaar vastgelegd.")
+        return _("Vastgelegd als niet uitvoerbaar bij dit leerbedrijf; de mentor ziet dit.")
+
+    return _werkproces_action(
+        request,
+        enrolment_pk,
+        code,
+        "feasibility_form",
+        ReasonForm(request.POST, prefix="feasibility"),
+        action,
+    )
+
+
+@require_GET
+@login_required
+def inbox(request):
+    rows = selectors.inbox_for(user=request.user)
+    return render(request, "portfolios/inbox.html", {"rows": rows})
+
+
+@require_GET
+@login_required
+def file_download(request, pk: int):
+    evidence_file = get_evidence_file_for_user(request.user, pk)
+    if settings.BEKWAAM_X_ACCEL_REDIRECT:
+        # nginx serves the bytes from an internal location; Django has done the access check.
+        response = HttpResponse(content_type=evidence_file.content_type)
+        response["X-Accel-Redirect"] = "/protected-media/" + quote(evidence_file.file.name)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=evidence_file.original_name
+        )
+    else:
+        response = FileResponse(
+            evidence_file.file.open("rb"),
+            as_attachment=True,
+            filename=evidence_file.original_name,
+            content_type=evidence_file.content_type,
+        )
+    # Never let a browser render an upload inline or guess another type for it.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

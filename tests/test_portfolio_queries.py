@@ -1,0 +1,143 @@
+"""The portfolio page and the inbox run a fixed number of queries, however much evidence."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portfolios import services
+from qualifications.models import Werkproces
+
+
+def add_evidence(world, count: int, *, student="student"):
+    user = world[student]
+    enrolment = world["enrolment"] if student == "student" else world["enrolment2"]
+    werkprocessen = list(Werkproces.objects.filter(code__in=["B1-K1-W1", "B1-K1-W2", "P1-K1-W1"]))
+    criterion = world["w1"].criteria.first()
+    for i in range(count):
+        werkproces = werkprocessen[i % len(werkprocessen)]
+        evidence = services.evidence_create(
+            student=user,
+            enrolment=enrolment,
+            werkproces=werkproces,
+            title=f"Stuk {i}",
+            reflection="Reflectie",
+            date=datetime.date(2026, 10, 1),
+            links=[f"https://example.org/{i}"],
+            criteria=[criterion] if werkproces == world["w1"] else [],
+        )
+        # A mix of states: draft, submitted, returned, accepted.
+        if i % 4 == 0:
+            continue
+        services.evidence_submit(student=user, evidence=evidence)
+        if i % 4 == 2:
+            services.evidence_review(
+                reviewer=world["praktijkopleider" if student == "student" else "other_po"],
+                evidence=evidence,
+                accept=False,
+                feedback="Meer",
+            )
+        elif i % 4 == 3:
+            services.evidence_review(
+                reviewer=world["praktijkopleider" if student == "student" else "other_po"],
+                evidence=evidence,
+                accept=True,
+            )
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def counts_for(client, world, url, add):
+    add(5)
+    small = count_queries(client, url)
+    add(45)
+    large = count_queries(client, url)
+    return small, large
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["student", "praktijkopleider", "docent"])
+def test_portfolio_page_query_count_is_flat(client, world, role):
+    services.werkproces_sign_off(
+        actor=world["praktijkopleider"],
+        enrolment=world["enrolment"],
+        werkproces=world["w1"],
+        declaration="Verklaring",
+    )
+    services.werkproces_set_feasibility(
+        actor=world["praktijkopleider"],
+        enrolment=world["enrolment"],
+        werkproces=Werkproces.objects.get(code="B1-K1-W2"),
+        feasible=False,
+        reason="Niet hier",
+    )
+    client.force_login(world[role])
+    url = reverse("portfolios:portfolio", args=[world["enrolment"].pk])
+    small, large = counts_for(client, world, url, lambda n: add_evidence(world, n))
+    assert small == large
+    html = client.get(url).content.decode()
+    # Drafts (every fourth) are the student's own; everyone else sees the submitted ones.
+    expected = 50 if role == "student" else 50 - 2 - 12
+    assert html.count('class="evidence-link"') == expected
+
+
+@pytest.mark.django_db
+def test_inbox_query_count_is_flat(client, world):
+    client.force_login(world["praktijkopleider"])
+    url = reverse("portfolios:inbox")
+    small, large = counts_for(client, world, url, lambda n: add_evidence(world, n))
+    assert small == large
+    add_evidence(world, 8, student="student2")  # not this praktijkopleider's student
+    assert count_queries(client, url) == large
+
+
+@pytest.mark.django_db
+def test_werkproces_page_query_count_is_flat(client, world):
+    client.force_login(world["praktijkopleider"])
+    url = reverse("portfolios:werkproces", args=[world["enrolment"].pk, "B1-K1-W1"])
+    small, large = counts_for(client, world, url, lambda n: add_evidence(world, n))
+    assert small == large
+
+
+@pytest.mark.django_db
+def test_mentor_list_shows_progress_and_flags_in_flat_queries(client, world, make_user, tree):
+    from portfolios.models import User
+
+    def add_students(n, start):
+        for i in range(start, start + n):
+            student = make_user(f"klas{i}", User.Role.STUDENT)
+            enrolment = services.enrolment_create(
+                student=student, qualification=tree["p1"], started_on=datetime.date(2026, 9, 1)
+            )
+            services.enrolment_set_cohort(enrolment=enrolment, cohort=world["cohort"])
+
+    services.werkproces_sign_off(
+        actor=world["praktijkopleider"],
+        enrolment=world["enrolment"],
+        werkproces=world["w1"],
+        declaration="Verklaring",
+    )
+    services.werkproces_set_feasibility(
+        actor=world["praktijkopleider"],
+        enrolment=world["enrolment"],
+        werkproces=Werkproces.objects.get(code="B1-K1-W2"),
+        feasible=False,
+        reason="Niet hier",
+    )
+    client.force_login(world["docent"])
+    url = reverse("portfolios:list")
+    add_students(2, 0)
+    small = count_queries(client, url)
+    add_students(10, 2)
+    assert count_queries(client, url) == small
+    html = client.get(url).content.decode()
+    assert "1 werkproces" in html
+    assert "1 niet uitvoerbaar" in html
+    assert html.count("klas") >= 12
