@@ -42,7 +42,7 @@ RUN mkdir -p var/static var/media \
     && chown -R bekwaam:bekwaam var \
     && chmod 0755 deploy/entrypoint.sh
 
-USER bekwaam
+USER 1000:1000
 ENV DJANGO_STATIC_ROOT=/app/var/static \
     DJANGO_MEDIA_ROOT=/app/var/media \
     WHITENOISE_USE_FINDERS=0

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -214,6 +215,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Run by `celery beat`; the times are in CELERY_TIMEZONE (Europe/Amsterdam).
+CELERY_BEAT_SCHEDULE = {
+    "portfolios-daily-digest": {
+        "task": "portfolios.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -238,6 +246,10 @@ BEKWAAM_STUDENT_QUOTA_BYTES = int(
 # Behind nginx, let it send the file (internal location /protected-media/ -> MEDIA_ROOT)
 # after Django has checked access, so a worker is not tied up streaming video.
 BEKWAAM_X_ACCEL_REDIRECT = env_bool("BEKWAAM_X_ACCEL_REDIRECT", False)
+# Invite links for praktijkopleiders work once, and for this many seconds (default 7 days).
+BEKWAAM_INVITE_MAX_AGE = int(os.environ.get("BEKWAAM_INVITE_MAX_AGE", str(7 * 24 * 3600)))
+# Links in e-mails are absolute: mails are sent from a task, not from a request.
+BEKWAAM_BASE_URL = os.environ.get("BEKWAAM_BASE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

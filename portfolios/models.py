@@ -148,6 +148,12 @@ class Praktijkopleider(models.Model):
         Leerbedrijf, on_delete=models.PROTECT, related_name="praktijkopleiders"
     )
     phone = models.CharField(_("telefoon"), max_length=32, blank=True)
+    # Some praktijkopleiders prefer one mail in the morning to one per submission.
+    daily_digest = models.BooleanField(
+        _("dagelijks overzicht"),
+        default=False,
+        help_text=_("Eén e-mail per dag in plaats van een e-mail bij elke inzending."),
+    )
 
     class Meta:
         verbose_name = _("praktijkopleider")
@@ -224,6 +230,10 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
     # Taken out of the working copy after it was submitted: earlier versions still show it.
     removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    # A small JPEG re-encoded by Pillow (thumbnails.py); empty until made, or for non-images.
+    thumbnail = models.FileField(
+        _("miniatuur"), upload_to=evidence_upload_to, max_length=255, blank=True
+    )
 
     class Meta:
         verbose_name = _("bestand")
@@ -359,3 +369,35 @@ class FeasibilityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.werkproces_id} ({self.leerbedrijf})"
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+class EvidenceNotification(models.Model):
+    """One e-mail about one evidence event to one person: the row is written in the same
+    transaction that sends the mail, so a task that runs twice (or a digest after an
+    immediate mail) never tells anyone the same thing twice."""
+
+    class Channel(models.TextChoices):
+        IMMEDIATE = "immediate", _("Direct")
+        DIGEST = "digest", _("Dagelijks overzicht")
+
+    event = models.ForeignKey(EvidenceEvent, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("kanaal"), max_length=16, choices=Channel.choices)
+    sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"], name="evidence_notification_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.recipient_id} ({self.channel})"

@@ -41,6 +41,10 @@ def visible_enrolments(user) -> QuerySet[Enrolment]:
         return Enrolment.objects.filter(pk__in=_started_bpv_periodes(user).values("enrolment_id"))
     if user.role == User.Role.DOCENT:
         return Enrolment.objects.filter(cohort__mentors=user)
+    if user.role == User.Role.ASSESSOR:
+        # Assessors read the submitted evidence of the klassen assigned to them
+        # (assessments.AssessorAssignment), read-only like a mentor.
+        return Enrolment.objects.filter(cohort__assessor_assignments__assessor=user)
     return Enrolment.objects.none()
 
 

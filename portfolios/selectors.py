@@ -32,6 +32,7 @@ from .permissions import (
     visible_enrolments,
     visible_evidence,
 )
+from .thumbnails import THUMBNAIL_TYPES
 
 
 def _latest_event(field_name: str):
@@ -63,6 +64,8 @@ class EvidenceRow:
     date: object
     feedback: str
     version_count: int
+    # An image to preview (through the thumbnail view), from what this user may see.
+    thumbnail: EvidenceFile | None = None
 
     @property
     def status_label(self) -> str:
@@ -76,6 +79,8 @@ def _rows(user, evidence_list) -> list[EvidenceRow]:
         # Others read what was submitted, never the student's unsent edits.
         shown = evidence if is_owner(user, evidence.enrolment) or not versions else versions[-1]
         status = status_of(evidence)
+        # Only lists that prefetched images (the portfolio) show previews.
+        images = getattr(shown, "image_files" if shown is not evidence else "working_images", [])
         rows.append(
             EvidenceRow(
                 evidence=evidence,
@@ -84,6 +89,7 @@ def _rows(user, evidence_list) -> list[EvidenceRow]:
                 date=shown.date,
                 feedback=evidence.last_feedback if status == EvidenceStatus.RETURNED else "",
                 version_count=len(versions),
+                thumbnail=images[0] if images else None,
             )
         )
     return rows
@@ -95,12 +101,21 @@ def _evidence_rows_qs(user, enrolment: Enrolment) -> QuerySet[Evidence]:
     ).prefetch_related(
         Prefetch(
             "versions",
-            queryset=EvidenceVersion.objects.order_by("number").only(
-                "id", "evidence_id", "number", "title", "date"
-            ),
+            queryset=EvidenceVersion.objects.order_by("number")
+            .only("id", "evidence_id", "number", "title", "date")
+            .prefetch_related(Prefetch("files", queryset=_image_files(), to_attr="image_files")),
             to_attr="version_list",
-        )
+        ),
+        Prefetch(
+            "files",
+            queryset=_image_files().filter(removed_at__isnull=True),
+            to_attr="working_images",
+        ),
     )
+
+
+def _image_files() -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(content_type__in=THUMBNAIL_TYPES).order_by("id")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from qualifications.models import Criterion, Qualification, Werkproces
 from qualifications.selectors import criteria_for, werkprocessen_of
 
-from . import uploads
+from . import tasks, thumbnails, uploads
 from .models import (
     BpvPeriode,
     Cohort,
@@ -253,6 +253,10 @@ def _store_files(
             evidence_file.file.save(uploads.storage_name(checked.kind), checked.file, save=False)
             evidence_file.save()
             stored.append(evidence_file)
+            if thumbnails.can_have_thumbnail(evidence_file):
+                transaction.on_commit(
+                    lambda pk=evidence_file.pk: tasks.make_thumbnail.delay(pk), robust=True
+                )
     except BaseException:
         # The rows roll back with the transaction; the files on disk would not.
         for evidence_file in stored:
@@ -390,9 +394,11 @@ def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
     )
     version.criteria.set(evidence.criteria.all())
     version.files.set(working_files(evidence))
-    return EvidenceEvent.objects.create(
+    event = EvidenceEvent.objects.create(
         evidence=evidence, version=version, kind=EvidenceEvent.Kind.SUBMITTED, **_actor(student)
     )
+    transaction.on_commit(lambda: tasks.notify_evidence_submitted.delay(event.pk), robust=True)
+    return event
 
 
 @transaction.atomic
@@ -412,13 +418,15 @@ def evidence_review(
             {"feedback": _("Schrijf bij het terugsturen wat de student moet verbeteren.")}
         )
     version = evidence.versions.order_by("-number").first()
-    return EvidenceEvent.objects.create(
+    event = EvidenceEvent.objects.create(
         evidence=evidence,
         version=version,
         kind=EvidenceEvent.Kind.ACCEPTED if accept else EvidenceEvent.Kind.RETURNED,
         feedback=feedback,
         **_actor(reviewer),
     )
+    transaction.on_commit(lambda: tasks.notify_evidence_reviewed.delay(event.pk), robust=True)
+    return event
 
 
 # --- Sign-off and "niet uitvoerbaar" ---------------------------------------------------------
@@ -522,3 +530,12 @@ def werkproces_set_feasibility(
         reason=reason.strip(),
         **_actor(actor),
     )
+
+
+@transaction.atomic
+def praktijkopleider_set_digest(
+    *, praktijkopleider: Praktijkopleider, daily_digest: bool
+) -> Praktijkopleider:
+    praktijkopleider.daily_digest = daily_digest
+    praktijkopleider.save(update_fields=["daily_digest"])
+    return praktijkopleider

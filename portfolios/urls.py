@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "portfolios"
 
 urlpatterns = [
     path("", views.portfolio_list, name="list"),
     path("inbox/", views.inbox, name="inbox"),
+    path("meldingen/", account_views.notification_settings, name="notification_settings"),
+    path("beheer/uitnodigen/", account_views.invite, name="invite"),
+    path("beheer/studenten-importeren/", account_views.import_students, name="import_students"),
+    path(
+        "uitnodiging/<str:uidb64>/<str:token>/", account_views.invite_accept, name="invite_accept"
+    ),
+    path("bestand/<int:pk>/miniatuur/", views.file_thumbnail, name="thumbnail"),
     path("bewijs/<int:pk>/", views.evidence_detail, name="evidence"),
     path("bewijs/<int:pk>/bewerken/", views.evidence_edit, name="evidence_edit"),
     path("bewijs/<int:pk>/indienen/", views.evidence_submit, name="evidence_submit"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -359,4 +359,24 @@ def file_download(request, pk: int):
     # Never let a browser render an upload inline or guess another type for it.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def file_thumbnail(request, pk: int):
+    """A re-encoded preview, under the same access check as the file itself."""
+    from .thumbnails import can_have_thumbnail, thumbnail_make
+
+    evidence_file = get_evidence_file_for_user(request.user, pk)
+    if not can_have_thumbnail(evidence_file):
+        raise Http404
+    if not evidence_file.thumbnail:
+        # The task has not run yet (or the queue was down): make it now; it is small.
+        evidence_file = thumbnail_make(file_id=evidence_file.pk)
+        if evidence_file is None or not evidence_file.thumbnail:
+            raise Http404
+    response = FileResponse(evidence_file.thumbnail.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -15,7 +15,13 @@ def visible_qualifications(user):
         return Qualification.objects.none()
     if user.is_school_staff:
         return Qualification.objects.all()
-    # Praktijkopleiders reach kwalificaties through their students (portfolios issue).
+    if user.role == "praktijkopleider":
+        # Through their students: only once a BPV-periode with them has started.
+        from portfolios.permissions import visible_enrolments
+
+        return Qualification.objects.filter(
+            pk__in=visible_enrolments(user).values("qualification_id")
+        )
     return Qualification.objects.filter(enrolments__student=user).distinct()
 
 

@@ -437,9 +437,9 @@ def split_gedrag(text: str) -> tuple[str, list[str]]:
     Bullets become criteria, in order. Lines before the first bullet ("De beroepsbeoefenaar:")
     are the intro, and so is a first bullet that ends in ":" (SBB's data has "-De pedagogisch
     medewerker kinderopvang:"). A line straight after a bullet that does not end it continues
-    that bullet;
-    a line that ends in ":" after the list started introduces more bullets and is not itself a
-    criterion. Without any bullet, every line that does not end in ":" is a criterion.
+    that bullet; a line that ends in ":" after the list started introduces more bullets and is
+    not itself a criterion. Without any bullet, every line that does not end in ":" is a
+    criterion.
     """
     intro: list[str] = []
     items: list[str] = []

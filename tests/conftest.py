@@ -19,7 +19,7 @@ from qualifications.models import (
 ROLES = ["student", "praktijkopleider", "docent", "assessor", "beheerder"]
 
 # Fixtures for the portfolio tests (klas, leerbedrijf, BPV-periodes, sample files).
-pytest_plugins = ["tests.portfolio_fixtures"]
+pytest_plugins = ["tests.portfolio_fixtures", "tests.assessment_fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,394 @@
+"""Reads for assessments: progress, the assessor's queue, the beoordeling page and results.
+
+progress_for() is the one place that says how far a student is with a werkproces; the
+portfolio page, dashboards and reports all use it, for one or many students at once.
+"""
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from portfolios.models import (
+    Enrolment,
+    Evidence,
+    EvidenceStatus,
+    EvidenceVersion,
+    SignOffEvent,
+    User,
+)
+from portfolios.selectors import with_status
+from qualifications.models import Criterion, Kerntaak, Qualification, Werkproces
+from qualifications.selectors import criteria_for
+
+from . import cesuur
+from .models import (
+    Beoordeling,
+    CrucialCriterion,
+    FinalScore,
+    Outcome,
+    ScoreDraft,
+    Submission,
+    SubmittedScore,
+    Vaststelling,
+)
+from .permissions import assessable_enrolments, result_enrolments
+from .services import levels_of, policy_for
+
+
+class Stage(enum.IntEnum):
+    NO_EVIDENCE = 0
+    SUBMITTED = 1
+    ACCEPTED = 2
+    SIGNED_OFF = 3
+    ASSESSED = 4
+
+
+STAGE_LABELS = {
+    Stage.NO_EVIDENCE: _("Nog geen bewijs"),
+    Stage.SUBMITTED: _("Bewijs ingediend"),
+    Stage.ACCEPTED: _("Bewijs goedgekeurd"),
+    Stage.SIGNED_OFF: _("Afgetekend"),
+    Stage.ASSESSED: _("Beoordeeld"),
+}
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    stage: Stage
+    outcome: str = ""  # onvoldoende / voldoende / goed, once assessed
+
+    @property
+    def label(self) -> str:
+        if self.stage == Stage.ASSESSED:
+            return f"{STAGE_LABELS[self.stage]}: {Outcome(self.outcome).label.lower()}"
+        return str(STAGE_LABELS[self.stage])
+
+
+def _werkprocessen_by_qualification(qualification_ids: set[int]) -> dict[int, list[Werkproces]]:
+    qualifications = list(Qualification.objects.filter(pk__in=qualification_ids))
+    dossier_ids = {q.dossier_id for q in qualifications}
+    werkprocessen = list(
+        Werkproces.objects.filter(kerntaak__dossier_id__in=dossier_ids)
+        .select_related("kerntaak")
+        .order_by("kerntaak__position", "kerntaak__code", "position", "code")
+    )
+    result: dict[int, list[Werkproces]] = {}
+    for q in qualifications:
+        result[q.pk] = [
+            wp
+            for wp in werkprocessen
+            if wp.kerntaak.dossier_id == q.dossier_id
+            and (
+                wp.kerntaak.part != Kerntaak.Part.PROFIELDEEL
+                or wp.kerntaak.qualification_id == q.pk
+            )
+        ]
+    return result
+
+
+def progress_for(*, enrolments: Iterable[Enrolment]) -> dict[tuple[int, int], ProgressState]:
+    """Per (enrolment id, werkproces id) of each student's kwalificatie, how far they are.
+
+    Five queries however many students: werkprocessen, evidence statuses, sign-offs and
+    vaststellingen are each read once for all enrolments together."""
+    enrolments = list(enrolments)
+    ids = [e.pk for e in enrolments]
+    wps = _werkprocessen_by_qualification({e.qualification_id for e in enrolments})
+    evidence_stage: dict[tuple[int, int], Stage] = defaultdict(lambda: Stage.NO_EVIDENCE)
+    rows = with_status(Evidence.objects.filter(enrolment_id__in=ids)).values_list(
+        "enrolment_id", "werkproces_id", "last_kind"
+    )
+    for enrolment_id, werkproces_id, kind in rows:
+        key = (enrolment_id, werkproces_id)
+        if kind == EvidenceStatus.ACCEPTED:
+            evidence_stage[key] = max(evidence_stage[key], Stage.ACCEPTED)
+        elif kind in (EvidenceStatus.SUBMITTED, EvidenceStatus.RETURNED):
+            evidence_stage[key] = max(evidence_stage[key], Stage.SUBMITTED)
+    signed: dict[tuple[int, int], str] = {}
+    for enrolment_id, werkproces_id, kind in (
+        SignOffEvent.objects.filter(enrolment_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "werkproces_id", "kind")
+    ):
+        signed[(enrolment_id, werkproces_id)] = kind
+    outcomes: dict[tuple[int, int], str] = {}
+    for enrolment_id, werkproces_id, outcome in (
+        Vaststelling.objects.filter(beoordeling__enrolment_id__in=ids)
+        .order_by("number")
+        .values_list("beoordeling__enrolment_id", "beoordeling__werkproces_id", "outcome")
+    ):
+        outcomes[(enrolment_id, werkproces_id)] = outcome  # the latest version wins
+    progress: dict[tuple[int, int], ProgressState] = {}
+    for enrolment in enrolments:
+        for wp in wps.get(enrolment.qualification_id, []):
+            key = (enrolment.pk, wp.pk)
+            if key in outcomes:
+                progress[key] = ProgressState(Stage.ASSESSED, outcomes[key])
+            elif signed.get(key) == SignOffEvent.Kind.SIGNED:
+                progress[key] = ProgressState(Stage.SIGNED_OFF)
+            else:
+                progress[key] = ProgressState(evidence_stage[key])
+    return progress
+
+
+# --- The assessor's queue --------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    enrolment: Enrolment
+    werkproces: Werkproces
+    handed_in: bool  # this assessor has handed in; in 4-ogen mode the other one has not yet
+
+
+def queue_for(*, user: User) -> list[QueueRow]:
+    """Signed-off werkprocessen of this assessor's students that await a vaststelling."""
+    enrolments = list(
+        assessable_enrolments(user)
+        .select_related("student", "qualification")
+        .order_by("student__last_name", "student__username", "pk")
+    )
+    progress = progress_for(enrolments=enrolments)
+    werkprocessen = {
+        wp.pk: wp
+        for wps in _werkprocessen_by_qualification(
+            {e.qualification_id for e in enrolments}
+        ).values()
+        for wp in wps
+    }
+    handed_in = set(
+        Submission.objects.filter(
+            assessor=user, beoordeling__enrolment__in=[e.pk for e in enrolments]
+        ).values_list("beoordeling__enrolment_id", "beoordeling__werkproces_id")
+    )
+    by_pk = {e.pk: e for e in enrolments}
+    return [
+        QueueRow(by_pk[e_id], werkprocessen[wp_id], (e_id, wp_id) in handed_in)
+        for (e_id, wp_id), state in progress.items()
+        if state.stage == Stage.SIGNED_OFF
+    ]
+
+
+# --- The beoordeling page --------------------------------------------------------------------
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    crucial: bool
+    mine: tuple[int | None, str] = (None, "")
+    others: list[tuple[str, int | None, str]] = field(default_factory=list)
+    final: FinalScore | None = None
+
+    @property
+    def differs(self) -> bool:
+        values = {v for _n, v, _c in self.others}
+        return len(values) > 1
+
+
+@dataclass
+class VersionView:
+    vaststelling: Vaststelling
+    scores: list[FinalScore]
+
+
+@dataclass
+class EvidenceItem:
+    """A bewijsstuk as submitted: the assessor judges the latest version, not a draft."""
+
+    evidence: Evidence
+    title: str
+    status_label: str
+
+
+@dataclass
+class BeoordelingPage:
+    enrolment: Enrolment
+    werkproces: Werkproces
+    beoordeling: Beoordeling | None
+    levels: list[cesuur.Level]
+    four_eyes: bool
+    rows: list[CriterionRow]
+    evidence: list[EvidenceItem]
+    sign_off: SignOffEvent | None
+    draft: ScoreDraft | None
+    my_submission: Submission | None
+    submissions: list[Submission]
+    versions: list[VersionView]
+
+    @property
+    def latest(self) -> VersionView | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def both_in(self) -> bool:
+        return self.four_eyes and len(self.submissions) >= 2
+
+    @property
+    def mode(self) -> str:
+        """What the assessor can do now: score, wait, vaststellen, or correct."""
+        if self.versions:
+            return "final"
+        if self.my_submission is None:
+            return "score" if len(self.submissions) < (2 if self.four_eyes else 1) else "closed"
+        return "agree" if self.both_in else "wait"
+
+
+def _versions(beoordeling: Beoordeling | None) -> list[VersionView]:
+    if beoordeling is None:
+        return []
+    qs = beoordeling.vaststellingen.order_by("number").prefetch_related(
+        Prefetch("scores", queryset=FinalScore.objects.order_by("id"))
+    )
+    return [VersionView(v, list(v.scores.all())) for v in qs]
+
+
+def beoordeling_page_for(
+    *, user: User, enrolment: Enrolment, werkproces: Werkproces
+) -> BeoordelingPage:
+    """What an assigned assessor sees. The other assessor's scores stay hidden until both
+    have handed in: the 4-ogen principle only works if each scores independently."""
+    beoordeling = (
+        Beoordeling.objects.filter(enrolment=enrolment, werkproces=werkproces)
+        .select_related("scale")
+        .first()
+    )
+    if beoordeling is not None:
+        scale, four_eyes = beoordeling.scale, beoordeling.four_eyes
+    else:
+        policy = policy_for(werkproces)
+        scale, four_eyes = policy.scale, policy.four_eyes
+    criteria = list(
+        criteria_for(qualification=enrolment.qualification, werkproces=werkproces)
+        .select_related("qualification")
+        .order_by("position")
+    )
+    crucial = set(
+        CrucialCriterion.objects.filter(criterion__in=criteria).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    draft = my_submission = None
+    submissions: list[Submission] = []
+    if beoordeling is not None:
+        draft = ScoreDraft.objects.filter(beoordeling=beoordeling, assessor=user).first()
+        submissions = list(
+            beoordeling.submissions.order_by("submitted_at", "id").prefetch_related(
+                Prefetch("scores", queryset=SubmittedScore.objects.all())
+            )
+        )
+        my_submission = next((s for s in submissions if s.assessor_id == user.pk), None)
+    versions = _versions(beoordeling)
+    reveal = bool(versions) or (four_eyes and len(submissions) >= 2)
+    rows = []
+    latest_scores = {s.criterion_id: s for s in versions[-1].scores} if versions else {}
+    for criterion in criteria:
+        row = CriterionRow(criterion=criterion, crucial=criterion.pk in crucial)
+        for submission in submissions:
+            score = next(
+                (s for s in submission.scores.all() if s.criterion_id == criterion.pk), None
+            )
+            if score is None:
+                continue
+            if submission.assessor_id == user.pk:
+                row.mine = (score.value, score.comment)
+            if reveal or submission.assessor_id == user.pk:
+                row.others.append((submission.assessor_name, score.value, score.comment))
+        if my_submission is None and draft is not None:
+            row.mine = tuple(
+                (draft.scores.get(str(criterion.pk)) or {}).get(k, d)
+                for k, d in (("value", None), ("comment", ""))
+            )
+        row.final = latest_scores.get(criterion.pk)
+        rows.append(row)
+    evidence = [
+        EvidenceItem(e, e.version_list[-1].title, EvidenceStatus(e.last_kind).label)
+        for e in with_status(Evidence.objects.filter(enrolment=enrolment, werkproces=werkproces))
+        .filter(last_kind__isnull=False)
+        .prefetch_related(
+            Prefetch("versions", queryset=EvidenceVersion.objects.order_by("number"),
+                     to_attr="version_list")
+        )
+        .order_by("-date", "-id")
+    ]  # fmt: skip
+    sign_off = (
+        SignOffEvent.objects.filter(enrolment=enrolment, werkproces=werkproces)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if sign_off is not None and sign_off.kind != SignOffEvent.Kind.SIGNED:
+        sign_off = None
+    return BeoordelingPage(
+        enrolment=enrolment,
+        werkproces=werkproces,
+        beoordeling=beoordeling,
+        levels=levels_of(scale),
+        four_eyes=four_eyes,
+        rows=rows,
+        evidence=evidence,
+        sign_off=sign_off,
+        draft=draft,
+        my_submission=my_submission,
+        submissions=submissions,
+        versions=versions,
+    )
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    werkproces: Werkproces
+    versions: list[VersionView]
+
+    @property
+    def latest(self) -> VersionView:
+        return self.versions[-1]
+
+
+def results_for(*, user: User, enrolment: Enrolment) -> list[ResultRow]:
+    """Final results of one student, as this user may see them (only vastgestelde ones)."""
+    if not result_enrolments(user).filter(pk=enrolment.pk).exists():
+        return []
+    versions = (
+        Vaststelling.objects.filter(beoordeling__enrolment=enrolment)
+        .select_related("beoordeling__werkproces__kerntaak")
+        .prefetch_related(Prefetch("scores", queryset=FinalScore.objects.order_by("id")))
+        .order_by("beoordeling__werkproces__kerntaak__position", "beoordeling__werkproces__code",
+                  "number")
+    )  # fmt: skip
+    rows: dict[int, ResultRow] = {}
+    for v in versions:
+        wp = v.beoordeling.werkproces
+        rows.setdefault(wp.pk, ResultRow(wp, [])).versions.append(
+            VersionView(v, list(v.scores.all()))
+        )
+    return list(rows.values())
+
+
+@dataclass
+class ResultListRow:
+    enrolment: Enrolment
+    total: int
+    signed_off: int
+    assessed: int
+
+
+def result_enrolments_for(*, user: User) -> list[ResultListRow]:
+    """The students whose results this user may read, with how far each is (progress_for)."""
+    enrolments = list(
+        result_enrolments(user)
+        .select_related("student", "qualification")
+        .order_by("student__last_name", "student__username", "pk")
+    )
+    counts: dict[int, list[int]] = {e.pk: [0, 0, 0] for e in enrolments}
+    for (enrolment_id, _wp), state in progress_for(enrolments=enrolments).items():
+        counts[enrolment_id][0] += 1
+        counts[enrolment_id][1] += state.stage >= Stage.SIGNED_OFF
+        counts[enrolment_id][2] += state.stage == Stage.ASSESSED
+    return [ResultListRow(e, *counts[e.pk]) for e in enrolments]

@@ -1,0 +1,123 @@
+"""Pages around accounts: inviting praktijkopleiders, accepting an invite, mail settings,
+and importing students. Beheerder pages do not exist (404) for anyone else."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import invitations, student_import
+from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
+from .models import Praktijkopleider, School, User
+from .views import _apply_errors
+
+
+def _require_beheerder(user) -> None:
+    if not (user.is_superuser or user.role == User.Role.BEHEERDER):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invite(request):
+    _require_beheerder(request.user)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            po = invitations.praktijkopleider_invite(invited_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Uitnodiging verstuurd naar %(email)s.") % {"email": po.user.email},
+            )
+            return redirect("portfolios:invite")
+    pending = (
+        Praktijkopleider.objects.filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .select_related("user", "leerbedrijf")
+        .order_by("user__email")
+    )
+    return render(
+        request,
+        "portfolios/invite.html",
+        {"form": form, "pending": pending},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invite_accept(request, uidb64: str, token: str):
+    user = invitations.user_for_invite(uidb64, token)
+    if user is None:
+        return render(request, "portfolios/invite_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # a new password hash: the link no longer works
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Je wachtwoord is ingesteld. Welkom bij Bekwaam."))
+        return redirect("portfolios:inbox")
+    return render(
+        request,
+        "portfolios/invite_accept.html",
+        {"form": form, "invitee": user},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notification_settings(request):
+    po = Praktijkopleider.objects.filter(user=request.user).first()
+    if po is None:
+        raise Http404
+    # An unticked checkbox posts nothing at all, so bind on the method, not on the data.
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"daily_digest": po.daily_digest},
+    )
+    if request.method == "POST" and form.is_valid():
+        from .services import praktijkopleider_set_digest
+
+        praktijkopleider_set_digest(
+            praktijkopleider=po, daily_digest=form.cleaned_data["daily_digest"]
+        )
+        messages.success(request, _("Je meldingsinstellingen zijn bewaard."))
+        return redirect("portfolios:notification_settings")
+    return render(request, "portfolios/notification_settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_students(request):
+    _require_beheerder(request.user)
+    schools = list(School.objects.values_list("name", flat=True)[:2])
+    initial = {"school": schools[0]} if len(schools) == 1 else {}
+    form = StudentImportForm(request.POST or None, request.FILES or None, initial=initial)
+    errors = []
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > student_import.MAX_BYTES:
+            errors = [(0, _("Het bestand is te groot (hoogstens 5 MB)."))]
+        else:
+            try:
+                result = student_import.students_import(
+                    data=upload.read(), school_name=form.cleaned_data["school"]
+                )
+            except student_import.StudentImportError as exc:
+                errors = exc.errors
+    return render(
+        request,
+        "portfolios/import_students.html",
+        {"form": form, "errors": errors, "result": result, "columns": student_import.COLUMNS},
+        status=400 if (form.is_bound and form.errors) or errors else 200,
+    )

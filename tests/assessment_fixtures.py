@@ -1,0 +1,65 @@
+"""Fixtures for the assessment tests: assigned assessors and a signed-off werkproces.
+
+Imported by the test_assessment_* modules (not conftest.py, which other work shares).
+"""
+
+import pytest
+
+from assessments import services
+from assessments.models import AssessorAssignment
+from portfolios import services as portfolio_services
+from portfolios.models import User
+from tests.portfolio_fixtures import make_evidence
+
+
+def sign_off(world, werkproces=None):
+    portfolio_services.werkproces_sign_off(
+        actor=world["praktijkopleider"],
+        enrolment=world["enrolment"],
+        werkproces=werkproces or world["w1"],
+        declaration="Kan het.",
+    )
+
+
+@pytest.fixture
+def aworld(world, make_user):
+    """``world`` plus: assessor and assessor2 assigned to the student's klas, other_assessor
+    assigned to nothing; a submitted and accepted bewijsstuk for B1-K1-W1, signed off."""
+    assessor2 = make_user("assessor2", User.Role.ASSESSOR)
+    other_assessor = make_user("other_assessor", User.Role.ASSESSOR)
+    for assessor in (world["assessor"], assessor2):
+        AssessorAssignment.objects.create(assessor=assessor, cohort=world["cohort"])
+    evidence = make_evidence(world, submit=True)
+    portfolio_services.evidence_review(
+        reviewer=world["praktijkopleider"], evidence=evidence, accept=True
+    )
+    sign_off(world)
+    criteria = list(world["w1"].criteria.filter(qualification=None).order_by("position"))
+    return {
+        **world,
+        "assessor2": assessor2,
+        "other_assessor": other_assessor,
+        "evidence": evidence,
+        "criteria": criteria,
+    }
+
+
+def start(aworld, assessor="assessor"):
+    return services.beoordeling_start(
+        assessor=aworld[assessor], enrolment=aworld["enrolment"], werkproces=aworld["w1"]
+    )
+
+
+def inputs(criteria, *values, comment="Ontbrak."):
+    return {
+        c.pk: services.ScoreInput(value=v, comment=comment if v == 0 else "")
+        for c, v in zip(criteria, values, strict=True)
+    }
+
+
+def post_data(criteria, action, *values, revision=0, **extra):
+    data = {"action": action, "revision": str(revision), **extra}
+    for c, v in zip(criteria, values, strict=True):
+        data[f"score_{c.pk}"] = "" if v is None else str(v)
+        data[f"comment_{c.pk}"] = "Ontbrak." if v == 0 else ""
+    return data
