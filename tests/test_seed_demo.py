@@ -27,6 +27,12 @@ def test_seed_demo_twice(media, capsys, mailoutbox, django_capture_on_commit_cal
                      "student-p1", "student-bk", "po-balans"):  # fmt: skip
         assert User.objects.get(username=username).check_password("bekwaam-demo")
     assert Cohort.objects.count() == 2
+    # The demo assessor has both klassen, so their queue holds the signed-off werkproces.
+    from assessments.models import AssessorAssignment
+    from assessments.selectors import queue_for
+
+    assert AssessorAssignment.objects.filter(assessor__username="assessor").count() == 2
+    assert queue_for(user=User.objects.get(username="assessor"))
     assert Leerbedrijf.objects.count() == 4
     assert BpvPeriode.objects.filter(
         praktijkopleider__user__username="praktijkopleider",

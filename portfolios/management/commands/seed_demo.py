@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.models import AssessorAssignment
 from portfolios import services, uploads
 from portfolios.models import (
     BpvPeriode,
@@ -179,6 +180,10 @@ class Command(BaseCommand):
             )
             if made:
                 cohort.mentors.add(docent)
+            # The demo assessor assesses both klassen, so the queue is not empty.
+            AssessorAssignment.objects.get_or_create(
+                assessor=User.objects.get(username="assessor"), cohort=cohort
+            )
             cohorts.append(cohort)
         bedrijven = [
             Leerbedrijf.objects.get_or_create(name=name, defaults={"sbb_number": number})[0]
