@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "portfolios",
     "qualifications",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -221,7 +222,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolios.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Re-queues report jobs whose worker died (reports.services.sweep_stuck_jobs).
+    "reports-sweep-stuck": {
+        "task": "reports.tasks.sweep_stuck_reports",
+        "schedule": 300.0,
+    },
 }
+# Redis hands an unacknowledged message to another worker after this many seconds; the
+# report claim (reports.services) makes such a second delivery harmless.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+# PDF reports: a worker's claim on a job lasts this long (also the task's hard time limit).
+BEKWAAM_REPORT_TIME_LIMIT = int(os.environ.get("BEKWAAM_REPORT_TIME_LIMIT", "300"))
+# Tests only: seconds a report task sleeps after claiming its job, to kill it mid-report.
+BEKWAAM_REPORT_TEST_DELAY = float(os.environ.get("BEKWAAM_REPORT_TEST_DELAY", "0"))
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -258,5 +273,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("kwalificaties/", include("qualifications.urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("rapporten/", include("reports.urls")),
     path("", include("assessments.urls")),
     path("beheer/", admin.site.urls),
 ]

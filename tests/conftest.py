@@ -19,7 +19,31 @@ from qualifications.models import (
 ROLES = ["student", "praktijkopleider", "docent", "assessor", "beheerder"]
 
 # Fixtures for the portfolio tests (klas, leerbedrijf, BPV-periodes, sample files).
-pytest_plugins = ["tests.portfolio_fixtures", "tests.assessment_fixtures"]
+pytest_plugins = ["tests.portfolio_fixtures", "tests.assessment_fixtures", "tests.report_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Run Celery tasks in the test process, also when CELERY_BROKER_URL points at Redis.
+
+    The suite runs twice in CI, once with a real broker; without a worker there, a task that
+    sends a mail or makes a thumbnail would sit in Redis and the test would see nothing. The
+    tests that exercise the real broker and real workers are marked and keep it.
+    """
+    from config.celery import app
+
+    if request.node.get_closest_marker("smoke") or request.node.get_closest_marker(
+        "celery_integration"
+    ):
+        yield
+        return
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,277 @@
+"""Benchmark: the teachers' cohort dashboard (/portfolio/klassen/<pk>/) for large klassen.
+
+Seeds a throwaway database with one kwalificatie of 8 werkprocessen (2 kerntaken) and, per
+size, a klas of N students with a BPV-periode and a mix of progress (evidence submitted,
+accepted, signed off; some werkprocessen not feasible). It then requests the dashboard as
+the klas's mentor through Django's test Client and prints one JSON line per size:
+
+    {"benchmark": "cohort_dashboard", "database": "postgresql", "students": 300,
+     "werkprocessen": 8, "median_ms": ..., "p90_ms": ..., "queries": 18, ...}
+
+``median_ms`` is the server time (middleware, queries and template) of repeated requests
+after two warm-up requests; ``django_cpu_median_ms`` the CPU time of the Django process
+alone, which says more than wall time on a busy machine.
+
+The database is never one you use: without DATABASE_URL a temporary SQLite file (through
+BEKWAAM_VAR_DIR); with DATABASE_URL=postgres://.../NAME a database NAME_bench on the same
+server, created here and dropped afterwards.
+
+Run: .venv/bin/python benchmarks/bench_dashboard.py [--students 30 300 1000] [--repeat 15]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+WERKPROCESSEN = 8
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
+        c.execute(sql)
+
+
+def throwaway_database() -> tuple[str, str | None]:
+    """Point the settings at a fresh database; return (vendor, postgres url to drop)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        os.environ["BEKWAAM_VAR_DIR"] = tempfile.mkdtemp(prefix="bekwaam-bench-")
+        return "sqlite", None
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_bench"
+    bench_url = urlunsplit(parts._replace(path="/" + name))
+    _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"')
+    _pg_admin(url, f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = bench_url
+    return "postgresql", bench_url
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,testserver")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed_dossier():
+    from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
+
+    dossier = Dossier.objects.create(
+        framework=Framework.SBB, code="99999", title="Benchmarkdossier", opleidingsdomein="Test"
+    )
+    qualification = Qualification.objects.create(
+        dossier=dossier, code="P1", crebo="99991", title="Benchmarkprofiel", niveau=4
+    )
+    for k in (1, 2):
+        kerntaak = Kerntaak.objects.create(
+            dossier=dossier,
+            part=Kerntaak.Part.BASISDEEL,
+            code=f"B1-K{k}",
+            title=f"Kerntaak {k}",
+            position=k,
+        )
+        for w in range(1, WERKPROCESSEN // 2 + 1):
+            Werkproces.objects.create(
+                kerntaak=kerntaak, code=f"B1-K{k}-W{w}", title=f"Werkproces {k}.{w}", position=w
+            )
+    return qualification
+
+
+def seed_cohort(qualification, size: int, school, docent, po):
+    """A klas of ``size`` students with varied progress, in bulk."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from portfolios.models import (
+        BpvPeriode,
+        Cohort,
+        Enrolment,
+        Evidence,
+        EvidenceEvent,
+        EvidenceVersion,
+        FeasibilityEvent,
+        SignOffEvent,
+        User,
+    )
+    from qualifications.selectors import werkprocessen_of
+
+    today = timezone.localdate()
+    cohort = Cohort.objects.create(
+        school=school, name=f"BENCH-{size}", start_year=2026, qualification=qualification
+    )
+    cohort.mentors.add(docent)
+    password = make_password("bench")
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"s{size}-{i:05d}",
+                first_name=f"Student{i}",
+                last_name=f"Bench{size}",
+                role=User.Role.STUDENT,
+                password=password,
+            )
+            for i in range(size)
+        ]
+    )
+    users = list(User.objects.filter(username__startswith=f"s{size}-").order_by("username"))
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(student=u, qualification=qualification, cohort=cohort, started_on=today)
+            for u in users
+        ]
+    )
+    enrolments = list(Enrolment.objects.filter(cohort=cohort).order_by("pk"))
+    BpvPeriode.objects.bulk_create(
+        [
+            BpvPeriode(
+                enrolment=e,
+                leerbedrijf=po.leerbedrijf,
+                praktijkopleider=po,
+                starts_on=today - datetime.timedelta(days=60),
+                ends_on=today + datetime.timedelta(days=60 + i % 90),
+            )
+            for i, e in enumerate(enrolments)
+        ]
+    )
+    wps = list(werkprocessen_of(qualification).order_by("kerntaak__position", "position"))
+    # Student i has bewijs on the first (i % 5) werkprocessen.
+    Evidence.objects.bulk_create(
+        [
+            Evidence(enrolment=e, werkproces=wp, title="Verslag", date=today, links=["https://x"])
+            for i, e in enumerate(enrolments)
+            for wp in wps[: i % 5]
+        ]
+    )
+    evidence = list(Evidence.objects.filter(enrolment__cohort=cohort).order_by("pk"))
+    EvidenceVersion.objects.bulk_create(
+        [EvidenceVersion(evidence=ev, number=1, title=ev.title, date=ev.date) for ev in evidence]
+    )
+    versions = {v.evidence_id: v for v in EvidenceVersion.objects.filter(evidence__in=evidence)}
+    actor = {"actor": po.user, "actor_name": "po", "actor_role": User.Role.PRAKTIJKOPLEIDER}
+    events = [
+        EvidenceEvent(evidence=ev, version=versions[ev.pk], kind="submitted", **actor)
+        for ev in evidence
+    ]
+    events += [
+        EvidenceEvent(evidence=ev, version=versions[ev.pk], kind="accepted", **actor)
+        for ev in evidence[::2]
+    ]
+    EvidenceEvent.objects.bulk_create(events)
+    SignOffEvent.objects.bulk_create(
+        [
+            SignOffEvent(enrolment=e, werkproces=wp, kind="signed", **actor)
+            for i, e in enumerate(enrolments)
+            for wp in wps[: i % 4]
+        ]
+    )
+    FeasibilityEvent.objects.bulk_create(
+        [
+            FeasibilityEvent(
+                enrolment=e,
+                werkproces=wps[-1],
+                leerbedrijf=po.leerbedrijf,
+                kind="not_feasible",
+                reason="Kan hier niet",
+                **actor,
+            )
+            for e in enrolments[::10]
+        ]
+    )
+    return cohort
+
+
+def measure(client, url: str, repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+    times, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p90_ms": round(sorted(times)[int(0.9 * (len(times) - 1))], 1),
+        "min_ms": round(min(times), 1),
+        # CPU time of this (the Django) process only: less disturbed by other load on the
+        # machine, but without the database server's own work.
+        "django_cpu_median_ms": round(statistics.median(cpu), 1),
+        "queries": len(ctx.captured_queries),
+        "bytes": len(response.content),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, nargs="+", default=[30, 300, 1000])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    vendor, drop_url = throwaway_database()
+    try:
+        setup_django()
+        from django.test import Client
+
+        from portfolios import services
+        from portfolios.models import User
+
+        qualification = seed_dossier()
+        school = services.school_create(name="Benchmarkschool")
+        docent = User.objects.create_user("bench-docent", role=User.Role.DOCENT)
+        po_user = User.objects.create_user("bench-po", role=User.Role.PRAKTIJKOPLEIDER)
+        bedrijf = services.leerbedrijf_create(name="Benchmarkbedrijf")
+        po = services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(docent)
+        for size in args.students:
+            started = time.perf_counter()
+            cohort = seed_cohort(qualification, size, school, docent, po)
+            seeded = time.perf_counter() - started
+            result = measure(client, f"/portfolio/klassen/{cohort.pk}/", args.repeat)
+            print(
+                json.dumps(
+                    {
+                        "benchmark": "cohort_dashboard",
+                        "database": vendor,
+                        "students": size,
+                        "werkprocessen": WERKPROCESSEN,
+                        "repeat": args.repeat,
+                        **result,
+                        "seed_seconds": round(seeded, 1),
+                    }
+                ),
+                flush=True,
+            )
+    finally:
+        if drop_url:
+            from django.db import connections
+
+            connections.close_all()
+            name = urlsplit(drop_url).path.lstrip("/")
+            _pg_admin(drop_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Benchmark: PDF progress reports.
+
+Seeds a throwaway database with the business_services dossier (kwalificatie 25728) and a klas
+of N students, each with submitted and accepted evidence on a few werkprocessen and one
+sign-off, and prints JSON lines:
+
+    {"benchmark": "report_student", "reports": 30, "median_s": ..., "p90_s": ...}
+    {"benchmark": "report_overhead", "median_job_s": ..., "median_weasyprint_s": ...,
+     "overhead_pct": ...}
+    {"benchmark": "report_cohort", "workers": 1, "students": 30, "seconds": ...}
+    {"benchmark": "report_cohort", "workers": 2, "students": 30, "seconds": ...}
+
+``report_student`` times services.job_run: claim, gathering the data, the template,
+WeasyPrint, writing the file and finishing the job. ``report_overhead`` compares that with
+the time WeasyPrint itself took inside the same jobs (HTML(...).write_pdf() on the HTML the
+job made): the overhead is everything that is ours. ``report_cohort`` needs real workers,
+so it runs only with DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...: it
+starts one, then two, `celery worker --concurrency=1` processes and times a klas report
+(one task per student, then the summary and the ZIP) from request to done.
+
+The database is never one you use: without DATABASE_URL a temporary SQLite file; with
+DATABASE_URL=postgres://.../NAME a database NAME_bench_reports, created here and dropped.
+
+Run: .venv/bin/python benchmarks/bench_reports.py [--students 30]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Bench-wachtwoord-2026!"  # noqa: S105 (throwaway database)
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_django(tmp: str) -> str | None:
+    os.environ["BEKWAAM_VAR_DIR"] = tmp
+    os.environ["DJANGO_MEDIA_ROOT"] = str(Path(tmp) / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    bench_db = None
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        parts = urlsplit(url)
+        bench_db = f"{parts.path.lstrip('/') or 'bekwaam'}_bench_reports"
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        _pg_admin(url, f'CREATE DATABASE "{bench_db}"')
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_db}"))
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "competenties", "business_services", verbosity=0)
+    return bench_db
+
+
+def seed(students: int):
+    from portfolios import services
+    from portfolios.models import User
+    from qualifications.export import find_qualification
+    from qualifications.selectors import werkprocessen_of
+
+    qualification = find_qualification("25728")
+    werkprocessen = list(werkprocessen_of(qualification).order_by("kerntaak__position", "code"))
+    mentor = services.user_create(username="mentor", password=PASSWORD, role=User.Role.DOCENT)
+    school = services.school_create(name="Benchcollege")
+    cohort = services.cohort_create(
+        school=school, name="BENCH-1", start_year=2026, qualification=qualification,
+        mentors=[mentor],
+    )  # fmt: skip
+    bedrijf = services.leerbedrijf_create(name="Kantoor Noord")
+    po_user = services.user_create(
+        username="po", password=PASSWORD, role=User.Role.PRAKTIJKOPLEIDER
+    )
+    po = services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
+    enrolments = []
+    for n in range(students):
+        student = services.user_create(
+            username=f"student{n:03}", password=PASSWORD, role=User.Role.STUDENT,
+            first_name="Student", last_name=f"Nummer {n}",
+        )  # fmt: skip
+        enrolment = services.enrolment_create(
+            student=student, qualification=qualification, started_on=datetime.date(2026, 9, 1)
+        )
+        services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
+        services.bpv_periode_create(
+            enrolment=enrolment, praktijkopleider=po, starts_on=datetime.date(2026, 9, 1)
+        )
+        for wp in werkprocessen[:4]:
+            evidence = services.evidence_create(
+                student=student, enrolment=enrolment, werkproces=wp,
+                title=f"Bewijs voor {wp.code}", reflection="Ik heb dit gedaan.",
+                date=datetime.date(2026, 10, 1), links=["https://example.org/bewijs"],
+            )  # fmt: skip
+            services.evidence_submit(student=student, evidence=evidence)
+            services.evidence_review(reviewer=po_user, evidence=evidence, accept=True)
+        services.werkproces_sign_off(
+            actor=po_user, enrolment=enrolment, werkproces=werkprocessen[0], declaration="Ja."
+        )
+        enrolments.append(enrolment)
+    return cohort, mentor, enrolments
+
+
+def bench_students(enrolments) -> None:
+    from reports import rendering, selectors, services
+    from reports.models import ReportJob
+
+    job_times, weasy_times = [], []
+    real_html_to_pdf = rendering.html_to_pdf
+
+    def timed_html_to_pdf(*args, **kwargs):
+        # WeasyPrint's own share of each job, measured on the very HTML the job made.
+        started = time.perf_counter()
+        try:
+            return real_html_to_pdf(*args, **kwargs)
+        finally:
+            weasy_times.append(time.perf_counter() - started)
+
+    rendering.html_to_pdf = timed_html_to_pdf
+    for enrolment in enrolments:
+        job = ReportJob.objects.create(kind="student", enrolment=enrolment, fingerprint="-")
+        started = time.perf_counter()
+        assert services.job_run(job_id=job.pk) == "done"
+        job_times.append(time.perf_counter() - started)
+    rendering.html_to_pdf = real_html_to_pdf
+    data = selectors.student_report_data(enrolment=enrolments[0])
+    job_times, weasy_times = job_times[1:], weasy_times[1:]  # the first loads fonts
+    median_job, median_weasy = statistics.median(job_times), statistics.median(weasy_times)
+    print(
+        json.dumps(
+            {
+                "benchmark": "report_student",
+                "reports": len(job_times),
+                "werkprocessen": sum(len(k["werkprocessen"]) for k in data["kerntaken"]),
+                "median_s": round(median_job, 3),
+                "p90_s": round(statistics.quantiles(job_times, n=10)[-1], 3),
+            }
+        )
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "report_overhead",
+                "median_job_s": round(median_job, 3),
+                "median_weasyprint_s": round(median_weasy, 3),
+                "overhead_pct": round(100 * (median_job - median_weasy) / median_weasy, 1),
+            }
+        )
+    )
+
+
+def bench_cohort(cohort, mentor, students: int, tmp: str) -> None:
+    from django.conf import settings
+
+    from config.celery import app
+    from reports import services
+    from reports.models import ReportJob
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    celery = str(Path(sys.executable).parent / "celery")
+    for workers in (1, 2):
+        ReportJob.objects.all().delete()
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "reports", ignore_errors=True)
+        procs, names = [], []
+        for n in range(workers):
+            name = f"bench{n}-{os.getpid()}@localhost"
+            names.append(name)
+            log = open(Path(tmp) / f"worker{workers}-{n}.log", "wb")  # noqa: SIM115
+            procs.append(
+                subprocess.Popen(
+                    [
+                        celery,
+                        "-A",
+                        "config",
+                        "worker",
+                        "--concurrency=1",
+                        "-l",
+                        "warning",
+                        "-n",
+                        name,
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                replies = app.control.ping(destination=names, timeout=1)
+                if len(replies) == workers:
+                    break
+            started = time.perf_counter()
+            job = services.report_request(user=mentor, cohort=cohort)
+            while True:
+                job.refresh_from_db()
+                if job.status in ("done", "failed"):
+                    break
+                time.sleep(0.1)
+            seconds = time.perf_counter() - started
+            assert job.status == "done", job.error
+            print(
+                json.dumps(
+                    {
+                        "benchmark": "report_cohort",
+                        "workers": workers,
+                        "students": students,
+                        "seconds": round(seconds, 2),
+                        "reports_per_second": round(students / seconds, 2),
+                    }
+                )
+            )
+        finally:
+            for proc in procs:
+                os.killpg(proc.pid, signal.SIGTERM)
+            for proc in procs:
+                proc.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    args = parser.parse_args()
+    original_url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+        bench_db = setup_django(tmp)
+        try:
+            cohort, mentor, enrolments = seed(args.students)
+            bench_students(enrolments)
+            broker = os.environ.get("CELERY_BROKER_URL", "")
+            if bench_db and broker.startswith("redis"):
+                bench_cohort(cohort, mentor, args.students, tmp)
+        finally:
+            if bench_db:
+                from django.db import connections
+
+                connections.close_all()
+                _pg_admin(original_url, f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,549 @@
+"""The teachers' cohort dashboard: who is where, and who needs a nudge.
+
+Reads only, scoped to the user: a docent sees the klassen they mentor, a beheerder (or
+superuser) every klas. Progress comes from assessments.selectors.progress_for(), the one
+place that decides how far a student is; this module adds planning, activity and signals.
+
+A page costs the same number of queries for 10 or 1000 students: everything per student is
+read once for the whole klas and joined in Python.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.selectors import STAGE_LABELS, ProgressState, Stage, progress_for
+from qualifications.models import Werkproces
+from qualifications.selectors import werkprocessen_of
+
+from .models import (
+    BpvPeriode,
+    Cohort,
+    Enrolment,
+    Evidence,
+    EvidenceEvent,
+    EvidenceStatus,
+    FeasibilityEvent,
+    User,
+)
+from .selectors import with_status
+
+# Behind schedule when the signed-off share trails the elapsed share by more than this
+# fraction of the werkprocessen (and by at least one werkproces): a week's slack is normal.
+BEHIND_MARGIN = 0.1
+DEFAULT_REVIEW_DAYS = 7
+
+ICONS = {
+    Stage.NO_EVIDENCE: "○",
+    Stage.SUBMITTED: "◔",
+    Stage.ACCEPTED: "◑",
+    Stage.SIGNED_OFF: "●",
+    Stage.ASSESSED: "★",
+}
+SHORT_LABELS = {
+    Stage.NO_EVIDENCE: gettext_lazy("geen"),
+    Stage.SUBMITTED: gettext_lazy("ingediend"),
+    Stage.ACCEPTED: gettext_lazy("goedgekeurd"),
+    Stage.SIGNED_OFF: gettext_lazy("afgetekend"),
+    Stage.ASSESSED: gettext_lazy("beoordeeld"),
+}
+
+
+NOTHING = ProgressState(Stage.NO_EVIDENCE)
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def is_school_wide(user) -> bool:
+    """Beheerders act as teamleider: they see every klas of the school."""
+    return user.is_authenticated and (user.is_superuser or user.role == User.Role.BEHEERDER)
+
+
+def visible_cohorts(user) -> QuerySet[Cohort]:
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    if is_school_wide(user):
+        return Cohort.objects.all()
+    if user.role == User.Role.DOCENT:
+        return Cohort.objects.filter(mentors=user)
+    return Cohort.objects.none()
+
+
+def get_cohort_for_user(user, pk: int) -> Cohort:
+    try:
+        return visible_cohorts(user).select_related("qualification", "school").get(pk=pk)
+    except Cohort.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_open_portfolios(user) -> bool:
+    # Only mentors may read portfolios (permissions.visible_enrolments); beheerders see the
+    # numbers but no links that would 404.
+    return user.is_authenticated and user.role == User.Role.DOCENT
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+SORTS = {
+    "naam": gettext_lazy("Naam"),
+    "voortgang": gettext_lazy("Voortgang (laagste eerst)"),
+    "voortgang-aflopend": gettext_lazy("Voortgang (hoogste eerst)"),
+    "activiteit": gettext_lazy("Laatste activiteit (oudste eerst)"),
+}
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+@dataclass
+class Filters:
+    leerbedrijf: int | None = None
+    state: int | None = None
+    inactive_days: int | None = None
+    behind: bool = False
+    review_days: int = DEFAULT_REVIEW_DAYS
+    sort: str = "naam"
+
+    @classmethod
+    def from_query(cls, query) -> "Filters":
+        state = _int(query.get("status"))
+        return cls(
+            leerbedrijf=_int(query.get("leerbedrijf")),
+            state=state if state is not None and state in Stage._value2member_map_ else None,
+            inactive_days=_int(query.get("inactief")),
+            behind=query.get("achter") == "1",
+            review_days=_int(query.get("wacht")) or DEFAULT_REVIEW_DAYS,
+            sort=query.get("sorteer") if query.get("sorteer") in SORTS else "naam",
+        )
+
+
+# --- Planning --------------------------------------------------------------------------------
+
+
+def school_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start_year = today.year if today.month >= 9 else today.year - 1
+    return datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 7, 1)
+
+
+def elapsed_fraction(start: datetime.date, end: datetime.date, today: datetime.date) -> float:
+    if end <= start:
+        return 1.0
+    return min(max((today - start).days / (end - start).days, 0.0), 1.0)
+
+
+# --- The matrix ------------------------------------------------------------------------------
+
+
+def short_label(state: ProgressState) -> str:
+    """The word in a matrix cell: the outcome once assessed, else the stage in brief."""
+    if state.stage == Stage.ASSESSED and state.outcome:
+        return state.outcome
+    return str(SHORT_LABELS[state.stage])
+
+
+@dataclass
+class StudentRow:
+    enrolment: Enrolment
+    cells: list[ProgressState]  # in the order of the klas's werkprocessen
+    bpv: BpvPeriode | None
+    last_activity: datetime.datetime | None
+    expected: float  # werkprocessen that should be signed off by today
+    behind_reason: str = ""
+    portfolio_url: str = ""
+
+    @property
+    def name(self) -> str:
+        student = self.enrolment.student
+        return student.get_full_name() or student.username
+
+    @property
+    def total(self) -> int:
+        return len(self.cells)
+
+    @cached_property
+    def done(self) -> int:
+        return sum(1 for c in self.cells if c.stage >= Stage.SIGNED_OFF)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.behind_reason)
+
+    @property
+    def leerbedrijf(self):
+        return self.bpv.leerbedrijf if self.bpv else None
+
+
+@dataclass
+class Column:
+    werkproces: Werkproces
+    counts: Counter = field(default_factory=Counter)
+    url: str = ""
+
+    @property
+    def done(self) -> int:
+        return self.counts[Stage.SIGNED_OFF] + self.counts[Stage.ASSESSED]
+
+
+@dataclass
+class Signal:
+    kind: str  # behind / waiting / not_feasible
+    row: StudentRow
+    text: str
+    url: str = ""
+
+
+@dataclass
+class Bar:
+    """One stage's part of a werkproces's bar in the distribution chart (SVG units)."""
+
+    stage: int
+    label: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass
+class Dashboard:
+    cohort: Cohort
+    filters: Filters
+    kerntaken: list[tuple[object, int]]  # (kerntaak, number of werkprocessen) for the header
+    columns: list[Column]
+    rows: list[StudentRow]  # after filtering and sorting
+    all_count: int
+    signals: list[Signal]
+    leerbedrijven: list
+    today: datetime.date
+
+    @property
+    def stages(self) -> list[tuple[int, str, str]]:
+        return [(int(s), ICONS[s], str(STAGE_LABELS[s])) for s in Stage]
+
+    @property
+    def chart(self) -> list[tuple[Column, list[Bar]]]:
+        chart = []
+        total = len(self.rows) or 1
+        for column in self.columns:
+            bars, x = [], 0.0
+            for stage in Stage:
+                count = column.counts[stage]
+                width = round(100 * count / total, 2)
+                bars.append(Bar(int(stage), str(STAGE_LABELS[stage]), count, x, width))
+                x = round(x + width, 2)
+            chart.append((column, bars))
+        return chart
+
+
+def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, BpvPeriode]:
+    current: dict[int, BpvPeriode] = {}
+    rows = (
+        BpvPeriode.objects.filter(enrolment__in=enrolments, starts_on__lte=today)
+        .select_related("leerbedrijf")
+        .order_by("starts_on", "id")
+    )
+    for bpv in rows:
+        if bpv.ends_on is None or bpv.ends_on >= today:
+            current[bpv.enrolment_id] = bpv  # the latest started one wins
+    return current
+
+
+def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
+    """The latest thing that happened in each portfolio: a bewijsstuk made or an event."""
+    latest: dict[int, datetime.datetime] = {}
+    made = (
+        Evidence.objects.filter(enrolment__in=enrolments)
+        .values("enrolment_id")
+        .annotate(at=Max("created_at"))
+        .values_list("enrolment_id", "at")
+    )
+    events = (
+        EvidenceEvent.objects.filter(evidence__enrolment__in=enrolments)
+        .values("evidence__enrolment_id")
+        .annotate(at=Max("created_at"))
+        .values_list("evidence__enrolment_id", "at")
+    )
+    for enrolment_id, at in [*made, *events]:
+        if at and (enrolment_id not in latest or at > latest[enrolment_id]):
+            latest[enrolment_id] = at
+    return latest
+
+
+def _behind_reason(row: StudentRow, today: datetime.date) -> str:
+    """Why this student is behind the planning, or "" when they are not.
+
+    Expected: the elapsed share of the current BPV-periode (an open-ended one runs to the end
+    of the school year; without one, the school year itself) times the werkprocessen."""
+    if row.bpv is not None:
+        start = row.bpv.starts_on
+        end = row.bpv.ends_on or school_year(today)[1]
+    else:
+        start, end = school_year(today)
+    fraction = elapsed_fraction(start, end, today)
+    row.expected = fraction * row.total
+    margin = max(1.0, BEHIND_MARGIN * row.total)
+    if not row.total or row.done + margin >= row.expected:
+        return ""
+    if row.bpv is not None:
+        period = _("de BPV-periode bij %(bedrijf)s") % {"bedrijf": row.bpv.leerbedrijf.name}
+    else:
+        period = _("het schooljaar")
+    return _(
+        "%(done)d van %(total)d werkprocessen afgetekend; verwacht rond %(expected)d: "
+        "%(percent)d%% van %(period)s (%(start)s – %(end)s) is voorbij."
+    ) % {
+        "done": row.done,
+        "total": row.total,
+        "expected": round(row.expected),
+        "percent": round(100 * fraction),
+        "period": period,
+        "start": start.strftime("%d-%m-%Y"),
+        "end": end.strftime("%d-%m-%Y"),
+    }
+
+
+def _werkprocessen(cohort: Cohort) -> list[Werkproces]:
+    return list(
+        werkprocessen_of(cohort.qualification).order_by(
+            "kerntaak__position", "kerntaak__code", "position", "code"
+        )
+    )
+
+
+def _cohort_enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
+    # Filtering the other reads by this subquery, not by a list of hundreds of ids, keeps
+    # the SQL short and its parameters few (psycopg binds each id separately).
+    return Enrolment.objects.filter(cohort=cohort).values("pk")
+
+
+def student_rows(
+    *, cohort: Cohort, werkprocessen: list[Werkproces], today: datetime.date
+) -> list[StudentRow]:
+    """One row per student of the klas with progress, current BPV, activity and planning."""
+    enrolments = list(
+        cohort.enrolments.select_related("student").only(
+            "pk", "qualification_id", "cohort_id", "student__username",
+            "student__first_name", "student__last_name",
+        )
+    )  # fmt: skip
+    progress = progress_for(enrolments=enrolments)
+    bpvs = _current_bpv(_cohort_enrolments(cohort), today)
+    activity = _last_activity(_cohort_enrolments(cohort))
+    rows = []
+    for enrolment in enrolments:
+        cells = [progress.get((enrolment.pk, wp.pk), NOTHING) for wp in werkprocessen]
+        row = StudentRow(
+            enrolment=enrolment,
+            cells=cells,
+            bpv=bpvs.get(enrolment.pk),
+            last_activity=activity.get(enrolment.pk),
+            expected=0.0,
+        )
+        row.behind_reason = _behind_reason(row, today)
+        rows.append(row)
+    return rows
+
+
+def _matches(row: StudentRow, filters: Filters, today: datetime.date) -> bool:
+    if filters.leerbedrijf is not None and (
+        row.bpv is None or row.bpv.leerbedrijf_id != filters.leerbedrijf
+    ):
+        return False
+    if filters.state is not None and not any(c.stage == filters.state for c in row.cells):
+        return False
+    if filters.behind and not row.behind:
+        return False
+    if filters.inactive_days is not None and row.last_activity is not None:
+        idle = (today - timezone.localtime(row.last_activity).date()).days
+        if idle < filters.inactive_days:
+            return False
+    return True
+
+
+def _sort(rows: list[StudentRow], sort: str) -> list[StudentRow]:
+    def by_name(r):
+        s = r.enrolment.student
+        return (s.last_name.lower(), s.first_name.lower(), s.username)
+
+    rows = sorted(rows, key=by_name)
+    if sort == "voortgang":
+        rows.sort(key=lambda r: r.done)
+    elif sort == "voortgang-aflopend":
+        rows.sort(key=lambda r: -r.done)
+    elif sort == "activiteit":
+        epoch = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        rows.sort(key=lambda r: r.last_activity or epoch)
+    return rows
+
+
+def _signals(
+    cohort: Cohort, rows: list[StudentRow], filters: Filters, today: datetime.date, links: bool
+) -> list[Signal]:
+    by_id = {r.enrolment.pk: r for r in rows}
+    ids = _cohort_enrolments(cohort)
+    signals = [
+        Signal("behind", r, r.behind_reason, r.portfolio_url) for r in rows if r.behind_reason
+    ]
+    cutoff = timezone.now() - datetime.timedelta(days=filters.review_days)
+    waiting = (
+        with_status(Evidence.objects.filter(enrolment_id__in=ids))
+        .filter(last_kind=EvidenceStatus.SUBMITTED, last_event_at__lt=cutoff)
+        .order_by("last_event_at", "pk")
+        .values_list("enrolment_id", "werkproces__code", "last_event_at")
+    )
+    for enrolment_id, code, at in waiting:
+        row = by_id[enrolment_id]
+        days = (today - timezone.localtime(at).date()).days
+        signals.append(
+            Signal(
+                "waiting",
+                row,
+                _("Bewijs bij %(code)s wacht al %(days)d dagen op beoordeling.")
+                % {"code": code, "days": days},
+                f"{row.portfolio_url}{code}/" if links else "",
+            )
+        )
+    latest: dict[tuple[int, int], tuple] = {}
+    for event in (
+        FeasibilityEvent.objects.filter(enrolment_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "werkproces_id", "werkproces__code", "kind",
+                     "leerbedrijf__name", "reason")
+    ):  # fmt: skip
+        latest[(event[0], event[1])] = event
+    for enrolment_id, _wp, code, kind, bedrijf, reason in latest.values():
+        if kind != FeasibilityEvent.Kind.NOT_FEASIBLE:
+            continue
+        row = by_id[enrolment_id]
+        signals.append(
+            Signal(
+                "not_feasible",
+                row,
+                _("%(code)s is niet uitvoerbaar bij %(bedrijf)s: %(reason)s")
+                % {"code": code, "bedrijf": bedrijf, "reason": reason},
+                f"{row.portfolio_url}{code}/" if links else "",
+            )
+        )
+    return signals
+
+
+def dashboard_for(
+    *, user: User, cohort: Cohort, filters: Filters, today: datetime.date | None = None
+) -> Dashboard:
+    """The matrix of one klas as this user may see it (get the cohort through
+    get_cohort_for_user first). Signals cover the whole klas; the rows are filtered."""
+    today = today or timezone.localdate()
+    werkprocessen = _werkprocessen(cohort)
+    rows = student_rows(cohort=cohort, werkprocessen=werkprocessen, today=today)
+    links = can_open_portfolios(user)
+    if links:
+        # One reverse() for the klas, not one per student: ".../0/" without the "0/".
+        base = reverse("portfolios:portfolio", args=[0])[:-2]
+        for row in rows:
+            row.portfolio_url = f"{base}{row.enrolment.pk}/"
+    signals = _signals(cohort, _sort(rows, "naam"), filters, today, links)
+    shown = _sort([r for r in rows if _matches(r, filters, today)], filters.sort)
+    columns = [
+        Column(
+            wp,
+            url=reverse("qualifications:werkproces", args=[cohort.qualification_id, wp.code]),
+        )
+        for wp in werkprocessen
+    ]
+    for row in shown:
+        for column, cell in zip(columns, row.cells, strict=True):
+            column.counts[cell.stage] += 1
+    kerntaken: list[tuple[object, int]] = []
+    for wp in werkprocessen:
+        if kerntaken and kerntaken[-1][0].pk == wp.kerntaak_id:
+            kerntaken[-1] = (kerntaken[-1][0], kerntaken[-1][1] + 1)
+        else:
+            kerntaken.append((wp.kerntaak, 1))
+    leerbedrijven = sorted(
+        {r.bpv.leerbedrijf for r in rows if r.bpv}, key=lambda b: (b.name.lower(), b.pk)
+    )
+    return Dashboard(
+        cohort=cohort,
+        filters=filters,
+        kerntaken=kerntaken,
+        columns=columns,
+        rows=shown,
+        all_count=len(rows),
+        signals=signals,
+        leerbedrijven=leerbedrijven,
+        today=today,
+    )
+
+
+# --- The overview of klassen -----------------------------------------------------------------
+
+
+@dataclass
+class CohortSummary:
+    cohort: Cohort
+    students: int = 0
+    werkprocessen: int = 0
+    done: int = 0  # signed off or better, all students together
+    behind: int = 0
+    stages: Counter = field(default_factory=Counter)
+
+    @property
+    def percent(self) -> int:
+        cells = self.students * self.werkprocessen
+        return round(100 * self.done / cells) if cells else 0
+
+    @property
+    def stage_list(self) -> list[tuple[tuple[int, str], int]]:
+        return [((int(s), str(STAGE_LABELS[s])), self.stages[s]) for s in Stage]
+
+
+def cohort_overview(
+    *, user: User, qualification_id: int | None = None, today: datetime.date | None = None
+) -> list[CohortSummary]:
+    """Every klas this user may see, side by side, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    cohorts = visible_cohorts(user).select_related("school", "qualification")
+    if qualification_id is not None:
+        cohorts = cohorts.filter(qualification_id=qualification_id)
+    cohorts = list(cohorts.order_by("school__name", "-start_year", "name"))
+    summaries = {c.pk: CohortSummary(c) for c in cohorts}
+    enrolments = list(Enrolment.objects.filter(cohort__in=cohorts))
+    progress = progress_for(enrolments=enrolments)
+    bpvs = _current_bpv(Enrolment.objects.filter(cohort__in=cohorts).values("pk"), today)
+    per_enrolment: dict[int, list[ProgressState]] = defaultdict(list)
+    for (enrolment_id, _wp), state in progress.items():
+        per_enrolment[enrolment_id].append(state)
+    for enrolment in enrolments:
+        summary = summaries[enrolment.cohort_id]
+        states = per_enrolment[enrolment.pk]
+        summary.students += 1
+        summary.werkprocessen = max(summary.werkprocessen, len(states))
+        summary.stages.update(s.stage for s in states)
+        row = StudentRow(
+            enrolment=enrolment,
+            cells=states,
+            bpv=bpvs.get(enrolment.pk),
+            last_activity=None,
+            expected=0.0,
+        )
+        summary.done += row.done
+        summary.behind += bool(_behind_reason(row, today))
+    return list(summaries.values())

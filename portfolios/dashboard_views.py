@@ -1,0 +1,268 @@
+"""The teachers' dashboard: klassen at a glance, one klas as a matrix, and its exports."""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from qualifications.models import Qualification
+
+from .dashboard import (
+    ICONS,
+    SHORT_LABELS,
+    SORTS,
+    Filters,
+    cohort_overview,
+    dashboard_for,
+    get_cohort_for_user,
+    is_school_wide,
+    short_label,
+    visible_cohorts,
+)
+from .models import User
+
+
+def _require_staff(user) -> None:
+    # Students, praktijkopleiders and assessors have no klassen here: the page does not exist.
+    if not (is_school_wide(user) or user.role == User.Role.DOCENT):
+        raise Http404
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+@login_required
+def cohort_list(request):
+    _require_staff(request.user)
+    cohort_pk = _int_or_none(request.GET.get("klas"))
+    if cohort_pk is not None:
+        # The klas picker on the matrix page works without JavaScript: keep the other filters.
+        cohort = get_cohort_for_user(request.user, cohort_pk)
+        query = request.GET.copy()
+        query.pop("klas")
+        url = redirect("portfolios:cohort_dashboard", cohort.pk).url
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
+    qualification_id = _int_or_none(request.GET.get("kwalificatie"))
+    summaries = cohort_overview(user=request.user, qualification_id=qualification_id)
+    qualifications = Qualification.objects.filter(
+        pk__in=visible_cohorts(request.user).values("qualification_id")
+    ).order_by("title")
+    return render(
+        request,
+        "portfolios/dashboard/cohort_list.html",
+        {
+            "summaries": summaries,
+            "qualifications": qualifications,
+            "qualification_id": qualification_id,
+            "school_view": False,
+        },
+    )
+
+
+@require_GET
+@login_required
+def school_overview(request):
+    if not is_school_wide(request.user):
+        raise Http404
+    return render(
+        request,
+        "portfolios/dashboard/cohort_list.html",
+        {"summaries": cohort_overview(user=request.user), "school_view": True},
+    )
+
+
+def _matrix_body(dashboard) -> SafeString:
+    """The <tbody> rows of the matrix. Built here rather than in the template: 300 students
+    by 8 werkprocessen are 2,400 cells, and the template engine would take most of the
+    page's time on them. Every value is escaped."""
+    cell_text = {
+        (stage, ""): f'<span aria-hidden="true">{ICONS[stage]}</span> {escape(SHORT_LABELS[stage])}'
+        for stage in ICONS
+    }
+    behind = (
+        ' <span class="badge text-bg-danger"><span aria-hidden="true">⏱</span> '
+        f"{escape(_('achter'))}</span>"
+    )
+    codes = [escape(c.werkproces.code) for c in dashboard.columns]
+    out = []
+    for row in dashboard.rows:
+        name = escape(row.name)
+        row_url = escape(row.portfolio_url)
+        if row_url:
+            name = f'<a href="{row_url}">{name}</a>'
+        out.append(f'<tr><th scope="row" class="student">{name}{behind if row.behind else ""}</th>')
+        for cell, code in zip(row.cells, codes, strict=True):
+            stage = cell.stage
+            key = (stage, cell.outcome)
+            if key not in cell_text:
+                cell_text[key] = (
+                    f'<span aria-hidden="true">{ICONS[stage]}</span> {escape(short_label(cell))}'
+                )
+            text = cell_text[key]
+            if row_url:
+                text = f'<a href="{row_url}{code}/">{text}</a>'
+            out.append(f'<td class="stage stage-{int(stage)}">{text}</td>')
+        out.append(
+            f'<td class="progress-total" data-done="{row.done}">'
+            f"{row.done}/{row.total} ({row.percent}%)</td></tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
+
+
+def _signals_list(dashboard) -> SafeString:
+    """The signals as <li> items; like the matrix, built here because a large klas can have
+    hundreds of them. Every value is escaped."""
+    badges = {
+        "behind": ("danger", "⏱", _("Achter op planning")),
+        "waiting": ("warning", "⌛", _("Wacht op beoordeling")),
+        "not_feasible": ("dark", "⚠", _("Niet uitvoerbaar")),
+    }
+    badges = {
+        kind: f'<span class="badge text-bg-{colour}"><span aria-hidden="true">{icon}</span> '
+        f"{escape(text)}</span>"
+        for kind, (colour, icon, text) in badges.items()
+    }
+    out = []
+    for signal in dashboard.signals:
+        name = escape(signal.row.name)
+        who = (
+            f'<a href="{escape(signal.url)}">{name}</a>'
+            if signal.url
+            else f"<strong>{name}</strong>"
+        )
+        out.append(
+            f'<li class="list-group-item">{badges[signal.kind]} {who}: '
+            f'<span class="signal-reason">{escape(signal.text)}</span></li>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
+
+
+@require_GET
+@login_required
+def cohort_dashboard(request, pk: int):
+    cohort = get_cohort_for_user(request.user, pk)
+    dashboard = dashboard_for(
+        user=request.user, cohort=cohort, filters=Filters.from_query(request.GET)
+    )
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "portfolios/dashboard/cohort.html",
+        {
+            "d": dashboard,
+            "matrix_body": _matrix_body(dashboard),
+            "signal_items": _signals_list(dashboard),
+            "cohorts": visible_cohorts(request.user)
+            .select_related("qualification")
+            .order_by("-start_year", "name"),
+            "sorts": SORTS.items(),
+            "query": f"?{query}" if query else "",
+        },
+    )
+
+
+def _table(dashboard) -> tuple[list[str], list[list]]:
+    """The matrix as shown (same filters, same order), as header and rows of plain values."""
+    header = [
+        _("Student"),
+        _("Gebruikersnaam"),
+        _("Leerbedrijf"),
+        *[c.werkproces.code for c in dashboard.columns],
+        _("Afgetekend of beoordeeld"),
+        _("Aantal werkprocessen"),
+        _("Voortgang (%)"),
+        _("Achter op planning"),
+        _("Laatste activiteit"),
+    ]
+    rows = []
+    for row in dashboard.rows:
+        activity = row.last_activity
+        rows.append(
+            [
+                row.name,
+                row.enrolment.student.username,
+                str(row.leerbedrijf) if row.leerbedrijf else "",
+                *[cell.label for cell in row.cells],
+                row.done,
+                row.total,
+                row.percent,
+                _("ja") if row.behind else _("nee"),
+                timezone.localtime(activity).date().isoformat() if activity else "",
+            ]
+        )
+    return header, rows
+
+
+def _safe(value):
+    # Spreadsheet programs run a cell that starts with one of these as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export_name(dashboard, ext: str) -> str:
+    date = dashboard.today.isoformat()
+    return f"voortgang-{slugify(dashboard.cohort.name) or 'klas'}-{date}.{ext}"
+
+
+@require_GET
+@login_required
+def cohort_export_csv(request, pk: int):
+    cohort = get_cohort_for_user(request.user, pk)
+    dashboard = dashboard_for(
+        user=request.user, cohort=cohort, filters=Filters.from_query(request.GET)
+    )
+    header, rows = _table(dashboard)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    writer.writerows([[_safe(v) for v in row] for row in rows])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    return _attachment(response, _export_name(dashboard, "csv"))
+
+
+@require_GET
+@login_required
+def cohort_export_xlsx(request, pk: int):
+    from openpyxl import Workbook
+
+    cohort = get_cohort_for_user(request.user, pk)
+    dashboard = dashboard_for(
+        user=request.user, cohort=cohort, filters=Filters.from_query(request.GET)
+    )
+    header, rows = _table(dashboard)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = (cohort.name or "klas")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    sheet.freeze_panes = "B2"
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return _attachment(response, _export_name(dashboard, "xlsx"))

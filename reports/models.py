@@ -1,0 +1,80 @@
+"""Report jobs: who asked for which PDF, how far it is, and where the output lives.
+
+One row per request. The worker claims a row with a conditional UPDATE (services.job_claim),
+so a task that runs twice, or a message redelivered after a worker was killed, renders the
+report once; the lease says when a claim is considered abandoned.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportJob(models.Model):
+    class Kind(models.TextChoices):
+        STUDENT = "student", _("Voortgangsrapport")
+        COHORT = "cohort", _("Klasrapport")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Wordt gemaakt")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    enrolment = models.ForeignKey(
+        "portfolios.Enrolment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    cohort = models.ForeignKey(
+        "portfolios.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    # A klas report is assembled from one student job per student, each its own task, so that
+    # several workers share the work; each child tells its parent when it is done.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    # sha256 of the data the report shows: equal fingerprints mean an equal report.
+    fingerprint = models.CharField(_("kenmerk"), max_length=64, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # Set when a worker claims the job; a running job whose lease has passed was abandoned.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    error = models.TextField(_("foutmelding"), blank=True)
+    # Paths relative to MEDIA_ROOT; never served directly, only through views.download.
+    output = models.CharField(max_length=255, blank=True)
+    archive = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rapportopdracht")
+        verbose_name_plural = _("rapportopdrachten")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "lease_until"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

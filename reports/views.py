@@ -1,0 +1,99 @@
+"""Request a report, watch its status, download it. Rendering never happens here: the
+views record a job and a worker makes the PDF (tasks.render_report)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .models import ReportJob
+
+
+@require_GET
+@login_required
+def report_list(request):
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "jobs": selectors.jobs_for(user=request.user),
+            "cohorts": list(selectors.visible_cohorts(request.user).order_by("name")),
+        },
+    )
+
+
+@require_POST
+@login_required
+def request_student(request, enrolment_pk: int):
+    enrolment = selectors.get_report_enrolment_for_user(request.user, enrolment_pk)
+    job = services.report_request(user=request.user, enrolment=enrolment)
+    return redirect("reports:job", job.pk)
+
+
+@require_POST
+@login_required
+def request_cohort(request, cohort_pk: int):
+    cohort = selectors.get_cohort_for_user(request.user, cohort_pk)
+    job = services.report_request(user=request.user, cohort=cohort)
+    return redirect("reports:job", job.pk)
+
+
+@require_GET
+@login_required
+def job_detail(request, pk: int):
+    job = selectors.get_job_for_user(request.user, pk)
+    return render(request, "reports/job.html", {"job": job})
+
+
+@require_GET
+@login_required
+def job_status(request, pk: int):
+    """The status partial that htmx polls while the job is queued or running."""
+    job = selectors.get_job_for_user(request.user, pk)
+    return render(request, "reports/_status.html", {"job": job})
+
+
+@require_POST
+@login_required
+def job_retry(request, pk: int):
+    job = selectors.get_job_for_user(request.user, pk)
+    services.report_retry(job=job)
+    return redirect("reports:job", job.pk)
+
+
+def _send(job: ReportJob, relative: str, filename: str, content_type: str):
+    if job.status != ReportJob.Status.DONE or not relative:
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _basename(job: ReportJob) -> str:
+    if job.kind == ReportJob.Kind.STUDENT:
+        return f"voortgangsrapport-{job.enrolment.student.username}"
+    return f"klasrapport-{job.cohort.name}-{job.cohort.start_year}"
+
+
+@require_GET
+@login_required
+def download(request, pk: int):
+    job = selectors.get_job_for_user(request.user, pk)
+    return _send(job, job.output, f"{_basename(job)}.pdf", "application/pdf")
+
+
+@require_GET
+@login_required
+def download_archive(request, pk: int):
+    job = selectors.get_job_for_user(request.user, pk)
+    return _send(job, job.archive, f"{_basename(job)}.zip", "application/zip")
