@@ -13,12 +13,11 @@ import secrets
 import signal
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.report_fixtures import pdf_text
-from tests.test_smoke import Processes, executable, manage
+from tests.test_smoke import Processes, executable, fresh_database, manage
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -53,19 +52,8 @@ print("JOB", job.pk)
 
 @pytest.fixture
 def database():
-    import psycopg
-    from psycopg import sql
-
-    name = f"bekwaam_report_{secrets.token_hex(6)}"
-    with psycopg.connect(DATABASE_URL, dbname="postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlsplit(DATABASE_URL)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(DATABASE_URL, dbname="postgres", autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_database("bekwaam_report") as url:
+        yield url
 
 
 @pytest.fixture

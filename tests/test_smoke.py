@@ -9,6 +9,7 @@ tests/test_compose.py checks that docker-compose.yml starts the same processes
 (WEB_PROCESS, WORKER_PROCESS).
 """
 
+import contextlib
 import os
 import re
 import secrets
@@ -61,13 +62,17 @@ def tail(path: Path, lines: int = 40) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-@pytest.fixture
-def smoke_database():
-    """A fresh database on DATABASE_URL's server, dropped afterwards; yields its URL."""
+@contextlib.contextmanager
+def fresh_database(prefix: str):
+    """A fresh database on DATABASE_URL's server, dropped afterwards; yields its URL.
+
+    Processes started by these tests cannot share pytest-django's test database, which lives
+    inside a transaction they would never see.
+    """
     import psycopg
     from psycopg import sql
 
-    name = f"bekwaam_smoke_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     with psycopg.connect(DATABASE_URL, dbname="postgres", autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
@@ -77,6 +82,12 @@ def smoke_database():
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture
+def smoke_database():
+    with fresh_database("bekwaam_smoke") as url:
+        yield url
 
 
 @pytest.fixture
