@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from .models import (
     AssessmentPolicy,
-    AssessorAssignment,
     CrucialCriterion,
     FinalScore,
     RatingLevel,
@@ -32,13 +31,6 @@ class AssessmentPolicyAdmin(admin.ModelAdmin):
 class CrucialCriterionAdmin(admin.ModelAdmin):
     raw_id_fields = ["criterion"]
     list_display = ["criterion"]
-
-
-@admin.register(AssessorAssignment)
-class AssessorAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["assessor", "cohort"]
-    list_filter = ["cohort"]
-    raw_id_fields = ["assessor"]
 
 
 class FinalScoreInline(admin.TabularInline):

@@ -137,40 +137,12 @@ class CrucialCriterion(models.Model):
         return str(self.criterion)
 
 
-class AssessorAssignment(models.Model):
-    """An assessor assesses the students of this klas; nobody else's."""
-
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="assessor_assignments",
-        limit_choices_to={"role": "assessor"},
-        verbose_name=_("assessor"),
-    )
-    cohort = models.ForeignKey(
-        "portfolios.Cohort",
-        on_delete=models.CASCADE,
-        related_name="assessor_assignments",
-        verbose_name=_("klas"),
-    )
-
-    class Meta:
-        verbose_name = _("toewijzing assessor")
-        verbose_name_plural = _("toewijzingen assessoren")
-        constraints = [
-            models.UniqueConstraint(fields=["assessor", "cohort"], name="assessor_cohort_uniq")
-        ]
-
-    def __str__(self):
-        return f"{self.assessor} – {self.cohort}"
-
-
 class Beoordeling(models.Model):
     """The assessment of one werkproces for one student. The rules that applied when it
     began are copied here, so a later change of policy does not change how it is computed."""
 
     enrolment = models.ForeignKey(
-        "portfolios.Enrolment", on_delete=models.PROTECT, related_name="beoordelingen"
+        "organisation.Enrolment", on_delete=models.PROTECT, related_name="beoordelingen"
     )
     werkproces = models.ForeignKey(
         "qualifications.Werkproces", on_delete=models.PROTECT, related_name="+"

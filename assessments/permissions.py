@@ -9,7 +9,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from portfolios.models import Enrolment, User
+from organisation.models import Enrolment, User
 
 
 def assessable_enrolments(user) -> QuerySet[Enrolment]:

@@ -12,14 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from portfolios.models import (
-    Enrolment,
-    Evidence,
-    EvidenceStatus,
-    EvidenceVersion,
-    SignOffEvent,
-    User,
-)
+from organisation.models import Enrolment, User
+from portfolios.models import Evidence, EvidenceStatus, EvidenceVersion, SignOffEvent
 from portfolios.selectors import with_status
 from qualifications.models import Criterion, Kerntaak, Qualification, Werkproces
 from qualifications.selectors import criteria_for
@@ -108,13 +102,9 @@ def progress_for(*, enrolments: Iterable[Enrolment]) -> dict[tuple[int, int], Pr
             evidence_stage[key] = max(evidence_stage[key], Stage.ACCEPTED)
         elif kind in (EvidenceStatus.SUBMITTED, EvidenceStatus.RETURNED):
             evidence_stage[key] = max(evidence_stage[key], Stage.SUBMITTED)
-    signed: dict[tuple[int, int], str] = {}
-    for enrolment_id, werkproces_id, kind in (
-        SignOffEvent.objects.filter(enrolment_id__in=ids)
-        .order_by("created_at", "id")
-        .values_list("enrolment_id", "werkproces_id", "kind")
-    ):
-        signed[(enrolment_id, werkproces_id)] = kind
+    signed = SignOffEvent.objects.filter(enrolment_id__in=ids).current_kinds(
+        "enrolment_id", "werkproces_id"
+    )
     outcomes: dict[tuple[int, int], str] = {}
     for enrolment_id, werkproces_id, outcome in (
         Vaststelling.objects.filter(beoordeling__enrolment_id__in=ids)

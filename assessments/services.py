@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portfolios.models import Enrolment, SignOffEvent, User
+from organisation.models import Enrolment, User
+from portfolios.models import SignOffEvent
 from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import criteria_for, werkprocessen_of
 
@@ -130,10 +131,6 @@ class Context:
     levels: list[cesuur.Level] = field(default_factory=list)
 
 
-def _name(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 def _require_assessor(user: User, enrolment: Enrolment) -> None:
     if not can_assess(user, enrolment):
         raise PermissionDenied
@@ -162,12 +159,7 @@ def beoordeling_start(*, assessor: User, enrolment: Enrolment, werkproces: Werkp
     existing = Beoordeling.objects.filter(enrolment=enrolment, werkproces=werkproces).first()
     if existing:
         return existing
-    last_sign_off = (
-        SignOffEvent.objects.filter(enrolment=enrolment, werkproces=werkproces)
-        .order_by("-created_at", "-id")
-        .values_list("kind", flat=True)
-        .first()
-    )
+    last_sign_off = SignOffEvent.objects.current_kind(enrolment=enrolment, werkproces=werkproces)
     # Assessing is the last step: the praktijkopleider has declared the student can do it.
     if last_sign_off != SignOffEvent.Kind.SIGNED:
         raise ValidationError(_("Dit werkproces is nog niet afgetekend door de praktijkopleider."))
@@ -229,7 +221,7 @@ def draft_save(
     if not updated:
         raise StaleEdit(
             current=draft_as_inputs(draft),
-            by=_name(assessor),
+            by=assessor.display_name,
             at=draft.updated_at,
             revision=draft.revision,
         )
@@ -281,7 +273,7 @@ def _record(
         feedback=feedback.strip(),
         assessor_names=assessor_names,
         recorded_by=actor,
-        recorded_by_name=_name(actor),
+        recorded_by_name=actor.display_name,
     )
     levels = {lv.value: lv for lv in ctx.levels}
     texts = {c.pk: c.text for c in ctx.criteria}
@@ -341,7 +333,7 @@ def scores_submit(
         raise ValidationError(_("De assessoren van deze beoordeling hebben al ingediend."))
     complete = _complete(ctx, scores)
     submission = Submission.objects.create(
-        beoordeling=b, assessor=assessor, assessor_name=_name(assessor)
+        beoordeling=b, assessor=assessor, assessor_name=assessor.display_name
     )
     SubmittedScore.objects.bulk_create(
         SubmittedScore(submission=submission, criterion_id=s.criterion_id, value=s.value,
@@ -350,7 +342,7 @@ def scores_submit(
     )  # fmt: skip
     if not b.four_eyes:
         _record(
-            ctx=ctx, actor=assessor, scores=complete, assessor_names=_name(assessor),
+            ctx=ctx, actor=assessor, scores=complete, assessor_names=assessor.display_name,
             feedback=feedback,
         )  # fmt: skip
     return submission
@@ -423,7 +415,7 @@ def vaststelling_correct(
         ctx=ctx,
         actor=assessor,
         scores=complete,
-        assessor_names=_name(assessor),
+        assessor_names=assessor.display_name,
         reason=reason.strip(),
         feedback=feedback,
     )

@@ -5,20 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portfolios.models import User
+from config.forms import apply_errors
+from organisation.models import User
 from portfolios.permissions import get_werkproces_for_enrolment
 
 from . import selectors, services
 from .forms import ScoresForm, initial_for
 from .permissions import get_enrolment_for_assessor, get_result_enrolment_for_user
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_GET
@@ -147,7 +140,7 @@ def beoordeling(request, enrolment_pk: int, code: str):
                 form.is_valid()
                 status = 409
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
         if status == 200:
             status = 400
     else:

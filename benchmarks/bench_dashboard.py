@@ -1,4 +1,4 @@
-"""Benchmark: the teachers' cohort dashboard (/portfolio/klassen/<pk>/) for large klassen.
+"""Benchmark: the teachers' cohort dashboard (/klassen/<pk>/) for large klassen.
 
 Seeds a throwaway database with one kwalificatie of 8 werkprocessen (2 kerntaken) and, per
 size, a klas of N students with a BPV-periode and a mix of progress (evidence submitted,
@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from organisation import services as organisation_services
 
 ROOT = Path(__file__).resolve().parent.parent
 WERKPROCESSEN = 8
@@ -99,16 +101,13 @@ def seed_cohort(qualification, size: int, school, docent, po):
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from organisation.models import BpvPeriode, Cohort, Enrolment, User
     from portfolios.models import (
-        BpvPeriode,
-        Cohort,
-        Enrolment,
         Evidence,
         EvidenceEvent,
         EvidenceVersion,
         FeasibilityEvent,
         SignOffEvent,
-        User,
     )
     from qualifications.selectors import werkprocessen_of
 
@@ -234,22 +233,21 @@ def main() -> None:
         setup_django()
         from django.test import Client
 
-        from portfolios import services
-        from portfolios.models import User
+        from organisation.models import User
 
         qualification = seed_dossier()
-        school = services.school_create(name="Benchmarkschool")
+        school = organisation_services.school_create(name="Benchmarkschool")
         docent = User.objects.create_user("bench-docent", role=User.Role.DOCENT)
         po_user = User.objects.create_user("bench-po", role=User.Role.PRAKTIJKOPLEIDER)
-        bedrijf = services.leerbedrijf_create(name="Benchmarkbedrijf")
-        po = services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
+        bedrijf = organisation_services.leerbedrijf_create(name="Benchmarkbedrijf")
+        po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
         client = Client(HTTP_HOST="localhost")
         client.force_login(docent)
         for size in args.students:
             started = time.perf_counter()
             cohort = seed_cohort(qualification, size, school, docent, po)
             seeded = time.perf_counter() - started
-            result = measure(client, f"/portfolio/klassen/{cohort.pk}/", args.repeat)
+            result = measure(client, f"/klassen/{cohort.pk}/", args.repeat)
             print(
                 json.dumps(
                     {

@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from organisation import services as organisation_services
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Bench-wachtwoord-2026!"  # noqa: S105 (throwaway database)
 
@@ -77,35 +79,37 @@ def setup_django(tmp: str) -> str | None:
 
 
 def seed(students: int):
+    from organisation.models import User
     from portfolios import services
-    from portfolios.models import User
     from qualifications.export import find_qualification
     from qualifications.selectors import werkprocessen_of
 
     qualification = find_qualification("25728")
     werkprocessen = list(werkprocessen_of(qualification).order_by("kerntaak__position", "code"))
-    mentor = services.user_create(username="mentor", password=PASSWORD, role=User.Role.DOCENT)
-    school = services.school_create(name="Benchcollege")
-    cohort = services.cohort_create(
+    mentor = organisation_services.user_create(
+        username="mentor", password=PASSWORD, role=User.Role.DOCENT
+    )
+    school = organisation_services.school_create(name="Benchcollege")
+    cohort = organisation_services.cohort_create(
         school=school, name="BENCH-1", start_year=2026, qualification=qualification,
         mentors=[mentor],
     )  # fmt: skip
-    bedrijf = services.leerbedrijf_create(name="Kantoor Noord")
-    po_user = services.user_create(
+    bedrijf = organisation_services.leerbedrijf_create(name="Kantoor Noord")
+    po_user = organisation_services.user_create(
         username="po", password=PASSWORD, role=User.Role.PRAKTIJKOPLEIDER
     )
-    po = services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
+    po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
     enrolments = []
     for n in range(students):
-        student = services.user_create(
+        student = organisation_services.user_create(
             username=f"student{n:03}", password=PASSWORD, role=User.Role.STUDENT,
             first_name="Student", last_name=f"Nummer {n}",
         )  # fmt: skip
-        enrolment = services.enrolment_create(
+        enrolment = organisation_services.enrolment_create(
             student=student, qualification=qualification, started_on=datetime.date(2026, 9, 1)
         )
-        services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
-        services.bpv_periode_create(
+        organisation_services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
+        organisation_services.bpv_periode_create(
             enrolment=enrolment, praktijkopleider=po, starts_on=datetime.date(2026, 9, 1)
         )
         for wp in werkprocessen[:4]:

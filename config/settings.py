@@ -61,9 +61,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
-    "portfolios",
+    # Ours, in the one direction imports run (tests/test_architecture.py): an app imports
+    # only from apps above it in this list.
     "qualifications",
+    "organisation",
+    "portfolios",
     "assessments",
+    "dashboards",
     "reports",
 ]
 
@@ -115,7 +119,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-AUTH_USER_MODEL = "portfolios.User"
+AUTH_USER_MODEL = "organisation.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,191 +1,10 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organisation.models import Enrolment, Leerbedrijf
 
-class User(AbstractUser):
-    """Everyone who logs in. The role decides what they may see (see permissions.py)."""
-
-    class Role(models.TextChoices):
-        STUDENT = "student", _("Student")
-        PRAKTIJKOPLEIDER = "praktijkopleider", _("Praktijkopleider")
-        DOCENT = "docent", _("Docent")
-        ASSESSOR = "assessor", _("Assessor")
-        BEHEERDER = "beheerder", _("Beheerder")
-
-    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.STUDENT)
-
-    class Meta(AbstractUser.Meta):
-        verbose_name = _("gebruiker")
-        verbose_name_plural = _("gebruikers")
-
-    @property
-    def is_school_staff(self) -> bool:
-        """Teachers, assessors and beheerders may browse every dossier."""
-        return self.is_superuser or self.role in {
-            self.Role.DOCENT,
-            self.Role.ASSESSOR,
-            self.Role.BEHEERDER,
-        }
-
-
-class Enrolment(models.Model):
-    """A student following one kwalificatie, on the dossier version it belongs to.
-
-    While any enrolment exists, that dossier version is frozen (qualifications.services).
-    """
-
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
-    )
-    qualification = models.ForeignKey(
-        "qualifications.Qualification", on_delete=models.PROTECT, related_name="enrolments"
-    )
-    started_on = models.DateField(_("startdatum"))
-    ended_on = models.DateField(_("einddatum"), null=True, blank=True)
-    # The klas this student follows the kwalificatie in; its mentors may read the portfolio.
-    cohort = models.ForeignKey(
-        "Cohort",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="enrolments",
-        verbose_name=_("klas"),
-    )
-
-    class Meta:
-        verbose_name = _("inschrijving")
-        verbose_name_plural = _("inschrijvingen")
-        ordering = ["-started_on"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["student", "qualification"], name="enrolment_student_qualification_uniq"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.student} – {self.qualification}"
-
-
-# --- School organisation: klassen, leerbedrijven, BPV ---------------------------------------
-
-
-class School(models.Model):
-    name = models.CharField(_("naam"), max_length=255, unique=True)
-    brin = models.CharField(_("BRIN-code"), max_length=8, blank=True)
-
-    class Meta:
-        verbose_name = _("school")
-        verbose_name_plural = _("scholen")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Cohort(models.Model):
-    """A klas: students who follow one kwalificatie, on one dossier version, from one year."""
-
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cohorts")
-    name = models.CharField(_("naam"), max_length=100)
-    start_year = models.PositiveSmallIntegerField(_("startjaar"))
-    # The kwalificatie belongs to exactly one dossier version, so this pins the version too.
-    qualification = models.ForeignKey(
-        "qualifications.Qualification",
-        on_delete=models.PROTECT,
-        related_name="cohorts",
-        verbose_name=_("kwalificatie"),
-    )
-    mentors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="mentor_of",
-        verbose_name=_("mentoren"),
-        limit_choices_to={"role": "docent"},
-    )
-
-    class Meta:
-        verbose_name = _("klas")
-        verbose_name_plural = _("klassen")
-        ordering = ["-start_year", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["school", "name", "start_year"], name="cohort_school_name_year_uniq"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.start_year})"
-
-
-class Leerbedrijf(models.Model):
-    name = models.CharField(_("naam"), max_length=255)
-    sbb_number = models.CharField(
-        _("SBB-erkenningsnummer"), max_length=32, blank=True, db_index=True
-    )
-
-    class Meta:
-        verbose_name = _("leerbedrijf")
-        verbose_name_plural = _("leerbedrijven")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Praktijkopleider(models.Model):
-    """A user with the praktijkopleider role, working at one leerbedrijf."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="praktijkopleider",
-        limit_choices_to={"role": "praktijkopleider"},
-        verbose_name=_("gebruiker"),
-    )
-    leerbedrijf = models.ForeignKey(
-        Leerbedrijf, on_delete=models.PROTECT, related_name="praktijkopleiders"
-    )
-    phone = models.CharField(_("telefoon"), max_length=32, blank=True)
-    # Some praktijkopleiders prefer one mail in the morning to one per submission.
-    daily_digest = models.BooleanField(
-        _("dagelijks overzicht"),
-        default=False,
-        help_text=_("Eén e-mail per dag in plaats van een e-mail bij elke inzending."),
-    )
-
-    class Meta:
-        verbose_name = _("praktijkopleider")
-        verbose_name_plural = _("praktijkopleiders")
-        ordering = ["user__last_name", "user__username"]
-
-    def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username} ({self.leerbedrijf})"
-
-
-class BpvPeriode(models.Model):
-    """A student's work placement: from starts_on the praktijkopleider may see the portfolio."""
-
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="bpv_periodes")
-    leerbedrijf = models.ForeignKey(
-        Leerbedrijf, on_delete=models.PROTECT, related_name="bpv_periodes"
-    )
-    praktijkopleider = models.ForeignKey(
-        Praktijkopleider, on_delete=models.PROTECT, related_name="bpv_periodes"
-    )
-    starts_on = models.DateField(_("begindatum"))
-    ends_on = models.DateField(_("einddatum"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("BPV-periode")
-        verbose_name_plural = _("BPV-periodes")
-        ordering = ["-starts_on"]
-        indexes = [models.Index(fields=["praktijkopleider", "starts_on"])]
-
-    def __str__(self):
-        return f"{self.enrolment.student} @ {self.leerbedrijf} ({self.starts_on})"
-
+from .events import Event
 
 # --- Evidence -------------------------------------------------------------------------------
 
@@ -280,7 +99,7 @@ class EvidenceStatus(models.TextChoices):
     RETURNED = "returned", _("Teruggestuurd")
 
 
-class EvidenceEvent(models.Model):
+class EvidenceEvent(Event):
     """Append-only history of a bewijsstuk; its status is the kind of the latest event.
 
     Name and role are copied so the record still reads right after an account changes.
@@ -294,16 +113,11 @@ class EvidenceEvent(models.Model):
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="events")
     version = models.ForeignKey(EvidenceVersion, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("gebeurtenis"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(_("naam"), max_length=255)
-    actor_role = models.CharField(_("rol"), max_length=20, choices=User.Role.choices)
     feedback = models.TextField(_("feedback"), blank=True)
-    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("beoordelingsgebeurtenis")
         verbose_name_plural = _("beoordelingsgebeurtenissen")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.evidence} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -312,7 +126,7 @@ class EvidenceEvent(models.Model):
 # --- Sign-off and "niet uitvoerbaar", per werkproces ---------------------------------------
 
 
-class SignOffEvent(models.Model):
+class SignOffEvent(Event):
     """Append-only: a werkproces is signed off while its latest event is SIGNED."""
 
     class Kind(models.TextChoices):
@@ -326,22 +140,17 @@ class SignOffEvent(models.Model):
     kind = models.CharField(_("gebeurtenis"), max_length=16, choices=Kind.choices)
     declaration = models.TextField(_("verklaring"), blank=True)
     reason = models.TextField(_("reden"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(_("naam"), max_length=255)
-    actor_role = models.CharField(_("rol"), max_length=20, choices=User.Role.choices)
-    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("aftekening")
         verbose_name_plural = _("aftekeningen")
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["enrolment", "werkproces", "created_at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.werkproces_id} ({self.actor_name})"
 
 
-class FeasibilityEvent(models.Model):
+class FeasibilityEvent(Event):
     """Append-only: "niet uitvoerbaar bij dit leerbedrijf" holds while the latest event says so."""
 
     class Kind(models.TextChoices):
@@ -357,15 +166,10 @@ class FeasibilityEvent(models.Model):
     leerbedrijf = models.ForeignKey(Leerbedrijf, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("gebeurtenis"), max_length=16, choices=Kind.choices)
     reason = models.TextField(_("reden"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(_("naam"), max_length=255)
-    actor_role = models.CharField(_("rol"), max_length=20, choices=User.Role.choices)
-    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("uitvoerbaarheid")
         verbose_name_plural = _("uitvoerbaarheid")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.werkproces_id} ({self.leerbedrijf})"

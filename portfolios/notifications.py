@@ -5,25 +5,14 @@ fails the record rolls back and a retry sends it; if it succeeded, running again
 record and sends nothing.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from .invitations import invite_path
-from .models import (
-    BpvPeriode,
-    EvidenceEvent,
-    EvidenceNotification,
-    Praktijkopleider,
-    User,
-)
+from config.mail import absolute_url, send_templated
+from organisation.models import BpvPeriode, Praktijkopleider, User
 
-
-def absolute_url(path: str) -> str:
-    return settings.BEKWAAM_BASE_URL.rstrip("/") + path
+from .models import EvidenceEvent, EvidenceNotification
 
 
 def _evidence_url(event: EvidenceEvent) -> str:
@@ -31,11 +20,7 @@ def _evidence_url(event: EvidenceEvent) -> str:
 
 
 def _send(*, template: str, to: str, context: dict) -> None:
-    # Mails go out in Dutch whatever language the person who caused them had chosen.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"portfolios/mail/{template}_subject.txt", context)
-        body = render_to_string(f"portfolios/mail/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+    send_templated(template=f"portfolios/mail/{template}", to=to, context=context)
 
 
 def _claim(*, event: EvidenceEvent, recipient: User, channel: str) -> bool:
@@ -46,22 +31,6 @@ def _claim(*, event: EvidenceEvent, recipient: User, channel: str) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def invite_send(*, user_id: int) -> None:
-    user = User.objects.select_related("praktijkopleider__leerbedrijf").get(pk=user_id)
-    if user.has_usable_password() or not user.email:
-        return  # already in, or nowhere to send it: a rerun must not send a fresh link
-    _send(
-        template="invite",
-        to=user.email,
-        context={
-            "user": user,
-            "leerbedrijf": user.praktijkopleider.leerbedrijf,
-            "url": absolute_url(invite_path(user)),
-            "days": settings.BEKWAAM_INVITE_MAX_AGE // 86400,
-        },
-    )
 
 
 def _praktijkopleiders_for(event: EvidenceEvent):

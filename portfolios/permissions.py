@@ -10,51 +10,13 @@ Others see only what has been submitted: a draft is the student's own business.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from organisation.models import Enrolment, User
+from organisation.permissions import current_bpv_of, is_owner, visible_enrolments
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
 
-from .models import (
-    BpvPeriode,
-    Enrolment,
-    Evidence,
-    EvidenceFile,
-    EvidenceStatus,
-    EvidenceVersion,
-    User,
-)
-
-
-def _started_bpv_periodes(user) -> QuerySet[BpvPeriode]:
-    return BpvPeriode.objects.filter(
-        praktijkopleider__user=user, starts_on__lte=timezone.localdate()
-    )
-
-
-def visible_enrolments(user) -> QuerySet[Enrolment]:
-    if not user.is_authenticated:
-        return Enrolment.objects.none()
-    if user.role == User.Role.STUDENT:
-        return Enrolment.objects.filter(student=user)
-    if user.role == User.Role.PRAKTIJKOPLEIDER:
-        return Enrolment.objects.filter(pk__in=_started_bpv_periodes(user).values("enrolment_id"))
-    if user.role == User.Role.DOCENT:
-        return Enrolment.objects.filter(cohort__mentors=user)
-    if user.role == User.Role.ASSESSOR:
-        # Assessors read the submitted evidence of the klassen assigned to them
-        # (assessments.AssessorAssignment), read-only like a mentor.
-        return Enrolment.objects.filter(cohort__assessor_assignments__assessor=user)
-    return Enrolment.objects.none()
-
-
-def get_enrolment_for_user(user, pk: int) -> Enrolment:
-    try:
-        return (
-            visible_enrolments(user).select_related("student", "qualification__dossier").get(pk=pk)
-        )
-    except Enrolment.DoesNotExist as exc:
-        raise Http404 from exc
+from .models import Evidence, EvidenceFile, EvidenceStatus, EvidenceVersion
 
 
 def get_werkproces_for_enrolment(enrolment: Enrolment, code: str) -> Werkproces:
@@ -63,10 +25,6 @@ def get_werkproces_for_enrolment(enrolment: Enrolment, code: str) -> Werkproces:
         return werkprocessen_of(enrolment.qualification).get(code=code)
     except Werkproces.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def is_owner(user, enrolment: Enrolment) -> bool:
-    return user.is_authenticated and enrolment.student_id == user.pk
 
 
 def visible_evidence(user) -> QuerySet[Evidence]:
@@ -108,19 +66,6 @@ def get_evidence_file_for_user(user, pk: int) -> EvidenceFile:
         return visible_files(user).get(pk=pk)
     except EvidenceFile.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def current_bpv_of(user, enrolment: Enrolment) -> BpvPeriode | None:
-    """The started BPV-periode in which this user is the student's praktijkopleider."""
-    if not user.is_authenticated or user.role != User.Role.PRAKTIJKOPLEIDER:
-        return None
-    return (
-        _started_bpv_periodes(user)
-        .filter(enrolment=enrolment)
-        .select_related("leerbedrijf")
-        .order_by("-starts_on")
-        .first()
-    )
 
 
 def can_review(user, enrolment: Enrolment) -> bool:

@@ -7,15 +7,16 @@ from one subquery per list, and histories are prefetched, never fetched per row.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from organisation.models import Enrolment, User
+from organisation.permissions import is_owner, visible_enrolments
 from qualifications.models import Criterion, Kerntaak, Werkproces
 from qualifications.selectors import criteria_for, qualification_tree
 
 from .models import (
-    Enrolment,
     Evidence,
     EvidenceEvent,
     EvidenceFile,
@@ -23,24 +24,13 @@ from .models import (
     EvidenceVersion,
     FeasibilityEvent,
     SignOffEvent,
-    User,
 )
-from .permissions import (
-    can_edit_evidence,
-    can_review,
-    is_owner,
-    visible_enrolments,
-    visible_evidence,
-)
+from .permissions import can_edit_evidence, can_review, visible_evidence
 from .thumbnails import THUMBNAIL_TYPES
 
 
 def _latest_event(field_name: str):
-    return Subquery(
-        EvidenceEvent.objects.filter(evidence=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values(field_name)[:1]
-    )
+    return EvidenceEvent.objects.current_value(field_name, evidence=OuterRef("pk"))
 
 
 def with_status(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
@@ -374,16 +364,10 @@ class PortfolioListRow:
 
 
 def _current_kinds(model, enrolment_ids) -> dict[tuple[int, int], str]:
-    """The latest event kind per (enrolment, werkproces): later rows overwrite earlier ones."""
-    latest: dict[tuple[int, int], str] = {}
-    rows = (
-        model.objects.filter(enrolment_id__in=enrolment_ids)
-        .order_by("created_at", "id")
-        .values_list("enrolment_id", "werkproces_id", "kind")
+    """The current event kind per (enrolment, werkproces)."""
+    return model.objects.filter(enrolment_id__in=enrolment_ids).current_kinds(
+        "enrolment_id", "werkproces_id"
     )
-    for enrolment_id, werkproces_id, kind in rows:
-        latest[(enrolment_id, werkproces_id)] = kind
-    return latest
 
 
 def portfolios_for(*, user: User) -> list[PortfolioListRow]:

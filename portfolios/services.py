@@ -1,4 +1,4 @@
-"""Writes for people and enrolments."""
+"""Writes for evidence, files, review, sign-off and feasibility."""
 
 import datetime
 from collections.abc import Iterable, Sequence
@@ -13,164 +13,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qualifications.models import Criterion, Qualification, Werkproces
+from config.tasks import enqueue_on_commit
+from organisation.models import (
+    Enrolment,
+    User,
+)
+from organisation.permissions import current_bpv_of
+from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import criteria_for, werkprocessen_of
 
 from . import tasks, thumbnails, uploads
+from .events import actor_fields
 from .models import (
-    BpvPeriode,
-    Cohort,
-    Enrolment,
     Evidence,
     EvidenceEvent,
     EvidenceFile,
     EvidenceStatus,
     EvidenceVersion,
     FeasibilityEvent,
-    Leerbedrijf,
-    Praktijkopleider,
-    School,
     SignOffEvent,
-    User,
 )
-
-
-@transaction.atomic
-def user_create(
-    *,
-    username: str,
-    password: str | None,
-    role: str,
-    first_name: str = "",
-    last_name: str = "",
-    email: str = "",
-) -> User:
-    user = User(
-        username=username, role=role, first_name=first_name, last_name=last_name, email=email
-    )
-    # Beheerders work in the Django admin too.
-    user.is_staff = role == User.Role.BEHEERDER
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    return user
-
-
-@transaction.atomic
-def enrolment_create(
-    *, student: User, qualification: Qualification, started_on: datetime.date
-) -> Enrolment:
-    enrolment = Enrolment(student=student, qualification=qualification, started_on=started_on)
-    enrolment.full_clean()
-    enrolment.save()
-    return enrolment
-
-
-# --- Organisation ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def school_create(*, name: str, brin: str = "") -> School:
-    school = School(name=name, brin=brin)
-    school.full_clean()
-    school.save()
-    return school
-
-
-@transaction.atomic
-def cohort_create(
-    *,
-    school: School,
-    name: str,
-    start_year: int,
-    qualification: Qualification,
-    mentors: Iterable[User] = (),
-) -> Cohort:
-    cohort = Cohort(school=school, name=name, start_year=start_year, qualification=qualification)
-    cohort.full_clean()
-    cohort.save()
-    mentors = list(mentors)
-    if any(m.role != User.Role.DOCENT for m in mentors):
-        raise ValidationError(_("Alleen docenten kunnen mentor van een klas zijn."))
-    cohort.mentors.set(mentors)
-    return cohort
-
-
-@transaction.atomic
-def enrolment_set_cohort(*, enrolment: Enrolment, cohort: Cohort) -> Enrolment:
-    if cohort.qualification_id != enrolment.qualification_id:
-        raise ValidationError(_("Deze klas volgt een andere kwalificatie."))
-    enrolment.cohort = cohort
-    enrolment.save(update_fields=["cohort"])
-    return enrolment
-
-
-@transaction.atomic
-def leerbedrijf_create(*, name: str, sbb_number: str = "") -> Leerbedrijf:
-    leerbedrijf = Leerbedrijf(name=name, sbb_number=sbb_number)
-    leerbedrijf.full_clean()
-    leerbedrijf.save()
-    return leerbedrijf
-
-
-@transaction.atomic
-def praktijkopleider_create(*, user: User, leerbedrijf: Leerbedrijf) -> Praktijkopleider:
-    if user.role != User.Role.PRAKTIJKOPLEIDER:
-        raise ValidationError(_("Deze gebruiker heeft niet de rol praktijkopleider."))
-    praktijkopleider = Praktijkopleider(user=user, leerbedrijf=leerbedrijf)
-    praktijkopleider.full_clean()
-    praktijkopleider.save()
-    return praktijkopleider
-
-
-@transaction.atomic
-def bpv_periode_create(
-    *,
-    enrolment: Enrolment,
-    praktijkopleider: Praktijkopleider,
-    starts_on: datetime.date,
-    ends_on: datetime.date | None = None,
-) -> BpvPeriode:
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationError(_("De einddatum ligt voor de begindatum."))
-    periode = BpvPeriode(
-        enrolment=enrolment,
-        leerbedrijf=praktijkopleider.leerbedrijf,
-        praktijkopleider=praktijkopleider,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    periode.full_clean()
-    periode.save()
-    return periode
-
-
-# --- Evidence -------------------------------------------------------------------------------
-# Exam-relevant history (submissions, reviews, sign-offs) is only ever appended to: the
-# current state is the latest event, so there is no path that rewrites or deletes a record.
 
 MAX_LINKS = 10
 
 
-def _actor(user: User) -> dict:
-    return {
-        "actor": user,
-        "actor_name": user.get_full_name() or user.username,
-        "actor_role": user.role,
-    }
-
-
 def evidence_current_status(evidence: Evidence) -> str:
-    kind = (
-        EvidenceEvent.objects.filter(evidence=evidence)
-        .order_by("-created_at", "-id")
-        .values_list("kind", flat=True)
-        .first()
-    )
-    return kind or EvidenceStatus.DRAFT
+    return EvidenceEvent.objects.current_kind(evidence=evidence) or EvidenceStatus.DRAFT
 
 
 def _check_date(date: datetime.date) -> None:
@@ -254,9 +122,7 @@ def _store_files(
             evidence_file.save()
             stored.append(evidence_file)
             if thumbnails.can_have_thumbnail(evidence_file):
-                transaction.on_commit(
-                    lambda pk=evidence_file.pk: tasks.make_thumbnail.delay(pk), robust=True
-                )
+                enqueue_on_commit(tasks.make_thumbnail, evidence_file.pk)
     except BaseException:
         # The rows roll back with the transaction; the files on disk would not.
         for evidence_file in stored:
@@ -395,9 +261,12 @@ def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
     version.criteria.set(evidence.criteria.all())
     version.files.set(working_files(evidence))
     event = EvidenceEvent.objects.create(
-        evidence=evidence, version=version, kind=EvidenceEvent.Kind.SUBMITTED, **_actor(student)
+        evidence=evidence,
+        version=version,
+        kind=EvidenceEvent.Kind.SUBMITTED,
+        **actor_fields(student),
     )
-    transaction.on_commit(lambda: tasks.notify_evidence_submitted.delay(event.pk), robust=True)
+    enqueue_on_commit(tasks.notify_evidence_submitted, event.pk)
     return event
 
 
@@ -405,8 +274,6 @@ def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
 def evidence_review(
     *, reviewer: User, evidence: Evidence, accept: bool, feedback: str = ""
 ) -> EvidenceEvent:
-    from .permissions import current_bpv_of
-
     evidence = _lock_evidence(evidence)
     if current_bpv_of(reviewer, evidence.enrolment) is None:
         raise PermissionDenied
@@ -423,9 +290,9 @@ def evidence_review(
         version=version,
         kind=EvidenceEvent.Kind.ACCEPTED if accept else EvidenceEvent.Kind.RETURNED,
         feedback=feedback,
-        **_actor(reviewer),
+        **actor_fields(reviewer),
     )
-    transaction.on_commit(lambda: tasks.notify_evidence_reviewed.delay(event.pk), robust=True)
+    enqueue_on_commit(tasks.notify_evidence_reviewed, event.pk)
     return event
 
 
@@ -443,12 +310,7 @@ def _require_werkproces(enrolment: Enrolment, werkproces: Werkproces) -> None:
 
 
 def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces) -> str | None:
-    return (
-        model.objects.filter(enrolment=enrolment, werkproces=werkproces)
-        .order_by("-created_at", "-id")
-        .values_list("kind", flat=True)
-        .first()
-    )
+    return model.objects.current_kind(enrolment=enrolment, werkproces=werkproces)
 
 
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
@@ -460,8 +322,6 @@ def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
 def werkproces_sign_off(
     *, actor: User, enrolment: Enrolment, werkproces: Werkproces, declaration: str
 ) -> SignOffEvent:
-    from .permissions import current_bpv_of
-
     enrolment = _lock_enrolment(enrolment)
     if current_bpv_of(actor, enrolment) is None:
         raise PermissionDenied
@@ -476,7 +336,7 @@ def werkproces_sign_off(
         werkproces=werkproces,
         kind=SignOffEvent.Kind.SIGNED,
         declaration=declaration.strip(),
-        **_actor(actor),
+        **actor_fields(actor),
     )
 
 
@@ -484,8 +344,6 @@ def werkproces_sign_off(
 def werkproces_sign_off_withdraw(
     *, actor: User, enrolment: Enrolment, werkproces: Werkproces, reason: str
 ) -> SignOffEvent:
-    from .permissions import current_bpv_of
-
     enrolment = _lock_enrolment(enrolment)
     if current_bpv_of(actor, enrolment) is None:
         raise PermissionDenied
@@ -499,7 +357,7 @@ def werkproces_sign_off_withdraw(
         werkproces=werkproces,
         kind=SignOffEvent.Kind.WITHDRAWN,
         reason=reason.strip(),
-        **_actor(actor),
+        **actor_fields(actor),
     )
 
 
@@ -509,8 +367,6 @@ def werkproces_set_feasibility(
 ) -> FeasibilityEvent:
     """Mark a werkproces "niet uitvoerbaar bij dit leerbedrijf" (or undo that), with a reason
     the mentor reads when looking for another place to do it."""
-    from .permissions import current_bpv_of
-
     enrolment = _lock_enrolment(enrolment)
     bpv = current_bpv_of(actor, enrolment)
     if bpv is None:
@@ -528,14 +384,5 @@ def werkproces_set_feasibility(
         leerbedrijf=bpv.leerbedrijf,
         kind=FeasibilityEvent.Kind.FEASIBLE if feasible else FeasibilityEvent.Kind.NOT_FEASIBLE,
         reason=reason.strip(),
-        **_actor(actor),
+        **actor_fields(actor),
     )
-
-
-@transaction.atomic
-def praktijkopleider_set_digest(
-    *, praktijkopleider: Praktijkopleider, daily_digest: bool
-) -> Praktijkopleider:
-    praktijkopleider.daily_digest = daily_digest
-    praktijkopleider.save(update_fields=["daily_digest"])
-    return praktijkopleider

@@ -1,23 +1,11 @@
 """Celery tasks: thin wrappers that take ids and call one service. Enqueued on commit."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from config.mail import MAIL_RETRY
+from organisation.models import Praktijkopleider
+
 from . import notifications, thumbnails
-from .models import Praktijkopleider
-
-# Mail servers go away for a moment; anything else is a bug and should surface.
-MAIL_RETRY = {
-    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": 30,
-    "max_retries": 8,
-}
-
-
-@shared_task(**MAIL_RETRY)
-def send_invite(user_id: int) -> None:
-    notifications.invite_send(user_id=user_id)
 
 
 @shared_task(**MAIL_RETRY)
@@ -41,6 +29,7 @@ def send_daily_digests() -> int:
     nobody else."""
     ids = list(Praktijkopleider.objects.filter(daily_digest=True).values_list("pk", flat=True))
     for pk in ids:
+        # No transaction to wait for here: beat started us and we wrote nothing.
         send_digest.delay(pk)
     return len(ids)
 

@@ -1,29 +1,12 @@
 from django.urls import path
 
-from . import account_views, dashboard_views, views
+from . import views
 
 app_name = "portfolios"
 
 urlpatterns = [
     path("", views.portfolio_list, name="list"),
     path("inbox/", views.inbox, name="inbox"),
-    path("klassen/", dashboard_views.cohort_list, name="cohorts"),
-    path("klassen/<int:pk>/", dashboard_views.cohort_dashboard, name="cohort_dashboard"),
-    path(
-        "klassen/<int:pk>/export.csv", dashboard_views.cohort_export_csv, name="cohort_export_csv"
-    ),
-    path(
-        "klassen/<int:pk>/export.xlsx",
-        dashboard_views.cohort_export_xlsx,
-        name="cohort_export_xlsx",
-    ),
-    path("school/", dashboard_views.school_overview, name="school"),
-    path("meldingen/", account_views.notification_settings, name="notification_settings"),
-    path("beheer/uitnodigen/", account_views.invite, name="invite"),
-    path("beheer/studenten-importeren/", account_views.import_students, name="import_students"),
-    path(
-        "uitnodiging/<str:uidb64>/<str:token>/", account_views.invite_accept, name="invite_accept"
-    ),
     path("bestand/<int:pk>/miniatuur/", views.file_thumbnail, name="thumbnail"),
     path("bewijs/<int:pk>/", views.evidence_detail, name="evidence"),
     path("bewijs/<int:pk>/bewerken/", views.evidence_edit, name="evidence_edit"),

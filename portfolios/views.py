@@ -10,27 +10,20 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.forms import apply_errors
+from organisation.permissions import get_enrolment_for_user, is_owner
+
 from . import selectors, services
 from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
 from .permissions import (
     can_edit_evidence,
     can_review,
-    get_enrolment_for_user,
     get_evidence_file_for_user,
     get_evidence_for_user,
     get_werkproces_for_enrolment,
-    is_owner,
     require_reviewer,
 )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it is about, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from .thumbnails import can_have_thumbnail, thumbnail_make
 
 
 @require_GET
@@ -117,7 +110,7 @@ def evidence_create(request, enrolment_pk: int, code: str):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("Bewijsstuk bewaard als concept. Dien het in als het klaar is.")
@@ -189,7 +182,7 @@ def evidence_edit(request, pk: int):
                 remove_files=form.cleaned_data["remove_files"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Wijzigingen bewaard."))
             return redirect("portfolios:evidence", evidence.pk)
@@ -238,7 +231,7 @@ def evidence_review(request, pk: int):
                 feedback=form.cleaned_data["feedback"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -256,7 +249,7 @@ def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
         try:
             message = action(enrolment, werkproces, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("portfolios:werkproces", enrolment.pk, werkproces.code)
@@ -366,8 +359,6 @@ def file_download(request, pk: int):
 @login_required
 def file_thumbnail(request, pk: int):
     """A re-encoded preview, under the same access check as the file itself."""
-    from .thumbnails import can_have_thumbnail, thumbnail_make
-
     evidence_file = get_evidence_file_for_user(request.user, pk)
     if not can_have_thumbnail(evidence_file):
         raise Http404

@@ -1,5 +1,8 @@
 """The kwalificatiedossier as reference data.
 
+This module stays whole: its models are one tree, read together everywhere, and splitting it
+would only scatter the Meta orderings and natural keys that the fixtures depend on.
+
 One model serves both frameworks. An SBB kwalificatiedossier is
 dossier -> kwalificatie (profiel) -> kerntaak (basisdeel or profieldeel) -> werkproces ->
 gedrag criteria and competenties. A Flemish beroepskwalificatie maps onto the same tree: the

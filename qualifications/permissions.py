@@ -1,28 +1,39 @@
-"""Who may see which kwalificatie. One helper per model; outsiders get 404."""
+"""Who may see which kwalificatie. One helper per model; outsiders get 404.
 
+Which kwalificaties a person may browse depends on their enrolments and BPV-periodes, which
+live in `organisation`, an app above this one. So `organisation` registers that rule here when
+it starts (organisation/apps.py), and this app never imports it: reference data stays free of
+people.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Qualification, Werkproces
+from .selectors import werkprocessen_of
+
+_visibility_rule: Callable[..., QuerySet[Qualification]] | None = None
 
 
-def visible_qualifications(user):
-    """The kwalificaties this user may browse.
+def register_visibility_rule(rule: Callable[..., QuerySet[Qualification]]) -> None:
+    global _visibility_rule
+    _visibility_rule = rule
 
-    School staff see every dossier; a student sees only the kwalificaties they are enrolled
-    on, so a student of one profiel never reads another profiel's additions.
-    """
-    if not user.is_authenticated:
+
+def visible_qualifications(user) -> QuerySet[Qualification]:
+    if not user.is_authenticated or _visibility_rule is None:
         return Qualification.objects.none()
-    if user.is_school_staff:
-        return Qualification.objects.all()
-    if user.role == "praktijkopleider":
-        # Through their students: only once a BPV-periode with them has started.
-        from portfolios.permissions import visible_enrolments
+    return _visibility_rule(user)
 
-        return Qualification.objects.filter(
-            pk__in=visible_enrolments(user).values("qualification_id")
-        )
-    return Qualification.objects.filter(enrolments__student=user).distinct()
+
+def qualifications_for(*, user) -> QuerySet[Qualification]:
+    return (
+        visible_qualifications(user)
+        .select_related("dossier")
+        .order_by("dossier__title", "dossier__code", "-dossier__version", "position", "code")
+    )
 
 
 def get_qualification_for_user(user, pk: int) -> Qualification:
@@ -34,8 +45,6 @@ def get_qualification_for_user(user, pk: int) -> Qualification:
 
 def get_werkproces_for_user(user, qualification: Qualification, code: str) -> Werkproces:
     """A werkproces that belongs to this kwalificatie (basisdeel or its own profieldeel)."""
-    from .selectors import werkprocessen_of
-
     try:
         return werkprocessen_of(qualification).get(code=code)
     except Werkproces.DoesNotExist as exc:
@@ -44,4 +53,4 @@ def get_werkproces_for_user(user, qualification: Qualification, code: str) -> We
 
 def can_import_dossiers(user) -> bool:
     """Only beheerders load SBB exports: an import changes reference data for every school."""
-    return user.is_authenticated and (user.is_superuser or user.role == "beheerder")
+    return user.is_authenticated and user.is_beheerder

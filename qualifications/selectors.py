@@ -14,15 +14,6 @@ from .models import (
     Werkproces,
     WerkprocesCompetentie,
 )
-from .permissions import visible_qualifications
-
-
-def qualifications_for(*, user) -> QuerySet[Qualification]:
-    return (
-        visible_qualifications(user)
-        .select_related("dossier")
-        .order_by("dossier__title", "dossier__code", "-dossier__version", "position", "code")
-    )
 
 
 def applies_to(qualification: Qualification) -> Q:

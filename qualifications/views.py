@@ -11,6 +11,7 @@ from .permissions import (
     can_import_dossiers,
     get_qualification_for_user,
     get_werkproces_for_user,
+    qualifications_for,
 )
 from .sbb_import import SbbImportError, import_sbb_xml
 from .sbb_xml import too_large_message
@@ -19,7 +20,7 @@ from .sbb_xml import too_large_message
 @require_GET
 @login_required
 def qualification_list(request):
-    qualifications = selectors.qualifications_for(user=request.user)
+    qualifications = qualifications_for(user=request.user)
     return render(request, "qualifications/list.html", {"qualifications": qualifications})
 
 

@@ -23,14 +23,14 @@ class ReportJob(models.Model):
 
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
     enrolment = models.ForeignKey(
-        "portfolios.Enrolment",
+        "organisation.Enrolment",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="report_jobs",
     )
     cohort = models.ForeignKey(
-        "portfolios.Cohort",
+        "organisation.Cohort",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

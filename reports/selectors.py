@@ -19,16 +19,9 @@ from django.utils import timezone
 
 from assessments.permissions import result_enrolments
 from assessments.selectors import STAGE_LABELS, Stage, progress_for, results_for
-from portfolios.models import (
-    BpvPeriode,
-    Cohort,
-    Enrolment,
-    Evidence,
-    EvidenceStatus,
-    EvidenceVersion,
-    SignOffEvent,
-    User,
-)
+from organisation.models import BpvPeriode, Cohort, Enrolment
+from organisation.permissions import visible_cohorts
+from portfolios.models import Evidence, EvidenceStatus, EvidenceVersion, SignOffEvent
 from portfolios.selectors import with_status
 from qualifications.selectors import werkprocessen_of
 
@@ -47,27 +40,10 @@ def report_enrolments(user) -> QuerySet[Enrolment]:
     return result_enrolments(user)
 
 
-def visible_cohorts(user) -> QuerySet[Cohort]:
-    if not user.is_authenticated:
-        return Cohort.objects.none()
-    if user.role == User.Role.DOCENT:
-        return Cohort.objects.filter(mentors=user).distinct()
-    if user.role == User.Role.ASSESSOR:
-        return Cohort.objects.filter(assessor_assignments__assessor=user).distinct()
-    return Cohort.objects.none()
-
-
 def get_report_enrolment_for_user(user, pk: int) -> Enrolment:
     try:
         return report_enrolments(user).select_related("student", "qualification").get(pk=pk)
     except Enrolment.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def get_cohort_for_user(user, pk: int) -> Cohort:
-    try:
-        return visible_cohorts(user).select_related("qualification").get(pk=pk)
-    except Cohort.DoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -95,10 +71,6 @@ def jobs_for(*, user) -> list[ReportJob]:
 
 
 # --- Report data ----------------------------------------------------------------------------
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _day(value) -> str:
@@ -202,7 +174,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     bpv = [
         {
             "leerbedrijf": p.leerbedrijf.name,
-            "praktijkopleider": _name(p.praktijkopleider.user),
+            "praktijkopleider": p.praktijkopleider.user.display_name,
             "starts_on": _day(p.starts_on),
             "ends_on": _day(p.ends_on),
         }
@@ -212,7 +184,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     ]
     return {
         "version": REPORT_VERSION,
-        "student": {"name": _name(enrolment.student), "username": enrolment.student.username},
+        "student": {"name": enrolment.student.display_name, "username": enrolment.student.username},
         "qualification": {
             "title": qualification.title,
             "crebo": qualification.crebo,
@@ -266,7 +238,7 @@ def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None
         totals.update(c)
         rows.append(
             {
-                "name": _name(e.student),
+                "name": e.student.display_name,
                 "username": e.student.username,
                 "stages": [c.get(stage, 0) for stage in Stage],
                 "total": sum(c.values()),

@@ -25,7 +25,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portfolios.models import Cohort, Enrolment, User
+from config.tasks import enqueue_on_commit
+from organisation.models import Cohort, Enrolment, User
 
 from . import rendering, selectors
 from .models import ReportJob
@@ -52,9 +53,8 @@ class ReportBusy(Exception):
 
 
 def _enqueue(job_id: int) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.render_report.delay(job_id))
+    # By name: tasks.py imports this module to call its services.
+    enqueue_on_commit("reports.tasks.render_report", job_id)
 
 
 # --- Requesting -----------------------------------------------------------------------------

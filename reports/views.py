@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from organisation.permissions import get_cohort_for_user, visible_cohorts
+
 from . import selectors, services
 from .models import ReportJob
 
@@ -21,7 +23,7 @@ def report_list(request):
         "reports/list.html",
         {
             "jobs": selectors.jobs_for(user=request.user),
-            "cohorts": list(selectors.visible_cohorts(request.user).order_by("name")),
+            "cohorts": list(visible_cohorts(request.user).order_by("name")),
         },
     )
 
@@ -37,7 +39,7 @@ def request_student(request, enrolment_pk: int):
 @require_POST
 @login_required
 def request_cohort(request, cohort_pk: int):
-    cohort = selectors.get_cohort_for_user(request.user, cohort_pk)
+    cohort = get_cohort_for_user(request.user, cohort_pk)
     job = services.report_request(user=request.user, cohort=cohort)
     return redirect("reports:job", job.pk)
 

@@ -6,9 +6,8 @@ Imported by the test_assessment_* modules (not conftest.py, which other work sha
 import pytest
 
 from assessments import services
-from assessments.models import AssessorAssignment
+from organisation.models import AssessorAssignment, User
 from portfolios import services as portfolio_services
-from portfolios.models import User
 from tests.portfolio_fixtures import make_evidence
 
 

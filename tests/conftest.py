@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from portfolios.models import User
-from portfolios.services import enrolment_create, user_create
+from organisation.models import User
+from organisation.services import enrolment_create, user_create
 from qualifications.models import (
     Competentie,
     Criterion,

@@ -5,15 +5,13 @@ import datetime
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from organisation.models import BpvPeriode, Enrolment, User
 from portfolios.models import (
-    BpvPeriode,
-    Enrolment,
     Evidence,
     EvidenceEvent,
     EvidenceVersion,
     FeasibilityEvent,
     SignOffEvent,
-    User,
 )
 from qualifications.selectors import werkprocessen_of
 

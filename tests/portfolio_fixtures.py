@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from organisation import services as organisation_services
+from organisation.models import User
 from portfolios import services, uploads
-from portfolios.models import User
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -78,34 +79,38 @@ def world(users, tree, make_user, media):
     today = timezone.localdate()
     student = users["student"]
     enrolment = student.enrolments.get()
-    school = services.school_create(name="Testcollege")
-    cohort = services.cohort_create(
+    school = organisation_services.school_create(name="Testcollege")
+    cohort = organisation_services.cohort_create(
         school=school,
         name="VZ-2A",
         start_year=2026,
         qualification=tree["p1"],
         mentors=[users["docent"]],
     )
-    services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
-    bedrijf = services.leerbedrijf_create(name="Zorghuis De Linde", sbb_number="100200300")
-    po = services.praktijkopleider_create(user=users["praktijkopleider"], leerbedrijf=bedrijf)
-    services.bpv_periode_create(
+    organisation_services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
+    bedrijf = organisation_services.leerbedrijf_create(
+        name="Zorghuis De Linde", sbb_number="100200300"
+    )
+    po = organisation_services.praktijkopleider_create(
+        user=users["praktijkopleider"], leerbedrijf=bedrijf
+    )
+    organisation_services.bpv_periode_create(
         enrolment=enrolment, praktijkopleider=po, starts_on=today - datetime.timedelta(days=30)
     )
     early = make_user("early_po", User.Role.PRAKTIJKOPLEIDER)
-    early_po = services.praktijkopleider_create(user=early, leerbedrijf=bedrijf)
-    services.bpv_periode_create(
+    early_po = organisation_services.praktijkopleider_create(user=early, leerbedrijf=bedrijf)
+    organisation_services.bpv_periode_create(
         enrolment=enrolment,
         praktijkopleider=early_po,
         starts_on=today + datetime.timedelta(days=30),
     )
     student2 = make_user("student2", User.Role.STUDENT)
-    enrolment2 = services.enrolment_create(
+    enrolment2 = organisation_services.enrolment_create(
         student=student2, qualification=tree["p1"], started_on=datetime.date(2026, 9, 1)
     )
     other = make_user("other_po", User.Role.PRAKTIJKOPLEIDER)
-    other_po = services.praktijkopleider_create(user=other, leerbedrijf=bedrijf)
-    services.bpv_periode_create(
+    other_po = organisation_services.praktijkopleider_create(user=other, leerbedrijf=bedrijf)
+    organisation_services.bpv_periode_create(
         enrolment=enrolment2, praktijkopleider=other_po, starts_on=today - datetime.timedelta(1)
     )
     other_docent = make_user("other_docent", User.Role.DOCENT)

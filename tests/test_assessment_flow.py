@@ -145,7 +145,7 @@ def test_blind_four_eyes_flow(client, aworld):
     assert body.count('class="table-warning differs"') == 1
     # A third assessor cannot hand in as well.
     third = aworld["other_assessor"]
-    from assessments.models import AssessorAssignment
+    from organisation.models import AssessorAssignment
 
     AssessorAssignment.objects.create(assessor=third, cohort=aworld["cohort"])
     with pytest.raises(ValidationError):
@@ -168,7 +168,7 @@ def test_only_the_two_assessors_record_the_vaststelling(aworld):
         services.scores_submit(
             assessor=aworld[name], beoordeling=beoordeling, scores=inputs(criteria, 1, 1)
         )
-    from assessments.models import AssessorAssignment
+    from organisation.models import AssessorAssignment
 
     AssessorAssignment.objects.create(assessor=aworld["other_assessor"], cohort=aworld["cohort"])
     with pytest.raises(services.PermissionDenied):

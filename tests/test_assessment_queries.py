@@ -11,14 +11,8 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Beoordeling, Vaststelling
 from assessments.selectors import Stage, progress_for
-from portfolios.models import (
-    Enrolment,
-    Evidence,
-    EvidenceEvent,
-    EvidenceVersion,
-    SignOffEvent,
-    User,
-)
+from organisation.models import Enrolment, User
+from portfolios.models import Evidence, EvidenceEvent, EvidenceVersion, SignOffEvent
 from qualifications.models import Werkproces
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from dashboards.selectors import Filters, dashboard_for, elapsed_fraction, school_year
+from organisation import services as organisation_services
+from organisation.models import BpvPeriode, User
 from portfolios import services
-from portfolios.dashboard import Filters, dashboard_for, elapsed_fraction, school_year
-from portfolios.models import BpvPeriode, EvidenceEvent, User
+from portfolios.models import EvidenceEvent
 from tests.dashboard_fixtures import add_students
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +31,9 @@ def klas(world):
 
 def urls(cohort_pk):
     return [
-        reverse("portfolios:cohort_dashboard", args=[cohort_pk]),
-        reverse("portfolios:cohort_export_csv", args=[cohort_pk]),
-        reverse("portfolios:cohort_export_xlsx", args=[cohort_pk]),
+        reverse("dashboards:cohort_dashboard", args=[cohort_pk]),
+        reverse("dashboards:cohort_export_csv", args=[cohort_pk]),
+        reverse("dashboards:cohort_export_xlsx", args=[cohort_pk]),
     ]
 
 
@@ -41,9 +43,9 @@ def urls(cohort_pk):
 def test_mentor_and_beheerder_see_the_klas(client, klas):
     for name in ("docent", "beheerder"):
         client.force_login(klas[name])
-        for url in [reverse("portfolios:cohorts"), *urls(klas["cohort"].pk)]:
+        for url in [reverse("dashboards:cohorts"), *urls(klas["cohort"].pk)]:
             assert client.get(url).status_code == 200, (name, url)
-    response = client.get(reverse("portfolios:school"))
+    response = client.get(reverse("dashboards:school"))
     assert response.status_code == 200
     assert "VZ-2A" in response.content.decode()
 
@@ -53,9 +55,9 @@ def test_mentor_and_beheerder_see_the_klas(client, klas):
 )
 def test_others_get_404(client, klas, name):
     client.force_login(klas[name])
-    for url in [*urls(klas["cohort"].pk), reverse("portfolios:school")]:
+    for url in [*urls(klas["cohort"].pk), reverse("dashboards:school")]:
         assert client.get(url).status_code == 404, url
-    response = client.get(reverse("portfolios:cohorts"))
+    response = client.get(reverse("dashboards:cohorts"))
     if name == "other_docent":
         assert response.status_code == 200
         assert "VZ-2A" not in response.content.decode()
@@ -65,7 +67,7 @@ def test_others_get_404(client, klas, name):
 
 def test_unknown_klas_is_404_and_post_is_405(client, klas):
     client.force_login(klas["docent"])
-    assert client.get(reverse("portfolios:cohort_dashboard", args=[9999])).status_code == 404
+    assert client.get(reverse("dashboards:cohort_dashboard", args=[9999])).status_code == 404
     assert client.post(urls(klas["cohort"].pk)[0]).status_code == 405
 
 
@@ -89,7 +91,7 @@ def test_beheerder_gets_no_portfolio_links_docent_does(client, klas):
 
 def test_klas_picker_redirects_with_filters(client, klas):
     client.force_login(klas["docent"])
-    response = client.get(reverse("portfolios:cohorts"), {"klas": klas["cohort"].pk, "achter": 1})
+    response = client.get(reverse("dashboards:cohorts"), {"klas": klas["cohort"].pk, "achter": 1})
     assert response.status_code == 302
     assert response["Location"] == urls(klas["cohort"].pk)[0] + "?achter=1"
 
@@ -110,11 +112,11 @@ def test_same_number_of_queries_for_10_and_300_students(client, world):
     client.force_login(world["docent"])
     url = urls(world["cohort"].pk)[0]
     small = {u: _queries(client, u) for u in [url, *urls(world["cohort"].pk)[1:]]}
-    overview_small = _queries(client, reverse("portfolios:cohorts"))
+    overview_small = _queries(client, reverse("dashboards:cohorts"))
     add_students(world["cohort"], po, 290, prefix="groot")
     large = {u: _queries(client, u) for u in small}
     assert large == small
-    assert _queries(client, reverse("portfolios:cohorts")) == overview_small
+    assert _queries(client, reverse("dashboards:cohorts")) == overview_small
     assert small[url] <= 20
 
 
@@ -185,9 +187,9 @@ def test_signals_waiting_and_not_feasible(klas):
 def test_filters_and_sort(klas, make_user):
     docent = klas["docent"]
     cohort = klas["cohort"]
-    other = services.leerbedrijf_create(name="Ander bedrijf")
+    other = organisation_services.leerbedrijf_create(name="Ander bedrijf")
     po_user = make_user("po2", User.Role.PRAKTIJKOPLEIDER)
-    po2 = services.praktijkopleider_create(user=po_user, leerbedrijf=other)
+    po2 = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=other)
     BpvPeriode.objects.filter(enrolment=klas["bulk"][5]).update(
         leerbedrijf=other, praktijkopleider=po2
     )
@@ -279,7 +281,7 @@ def test_exports_defuse_formulas(client, klas):
 
 
 def test_overview_side_by_side_and_kwalificatie_filter(client, klas, tree):
-    other = services.cohort_create(
+    other = organisation_services.cohort_create(
         school=klas["cohort"].school,
         name="VZ-2B",
         start_year=2026,
@@ -287,15 +289,15 @@ def test_overview_side_by_side_and_kwalificatie_filter(client, klas, tree):
         mentors=[klas["other_docent"]],
     )
     client.force_login(klas["beheerder"])
-    page = client.get(reverse("portfolios:school")).content.decode()
+    page = client.get(reverse("dashboards:school")).content.decode()
     assert "VZ-2A (2026)" in page and "VZ-2B (2026)" in page
     assert "Testcollege" in page
-    page = client.get(reverse("portfolios:cohorts"), {"kwalificatie": tree["p2"].pk})
+    page = client.get(reverse("dashboards:cohorts"), {"kwalificatie": tree["p2"].pk})
     assert "VZ-2B" in page.content.decode() and "VZ-2A" not in page.content.decode()
 
     client.force_login(klas["docent"])
-    page = client.get(reverse("portfolios:cohorts")).content.decode()
+    page = client.get(reverse("dashboards:cohorts")).content.decode()
     assert "VZ-2A (2026)" in page and "VZ-2B" not in page
     assert client.get(urls(other.pk)[0]).status_code == 404
-    response = client.get(reverse("portfolios:cohorts"), {"klas": other.pk})
+    response = client.get(reverse("dashboards:cohorts"), {"klas": other.pk})
     assert response.status_code == 404

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from organisation import services as organisation_services
 from portfolios import services
 from portfolios.models import EvidenceEvent, EvidenceStatus, FeasibilityEvent, SignOffEvent
 from tests.portfolio_fixtures import checked_pdf, make_evidence, pdf, stored_files
@@ -274,33 +275,36 @@ def test_removing_files_from_the_working_copy(
 
 @pytest.mark.django_db
 def test_organisation_services_validate(world, tree, make_user):
-    from portfolios.models import User
+    from organisation.models import User
 
     with pytest.raises(ValidationError):
-        services.cohort_create(
+        organisation_services.cohort_create(
             school=world["cohort"].school,
             name="X",
             start_year=2026,
             qualification=tree["p1"],
             mentors=[world["student"]],
         )
-    p2_cohort = services.cohort_create(
+    p2_cohort = organisation_services.cohort_create(
         school=world["cohort"].school, name="P2", start_year=2026, qualification=tree["p2"]
     )
     with pytest.raises(ValidationError):
-        services.enrolment_set_cohort(enrolment=world["enrolment"], cohort=p2_cohort)
+        organisation_services.enrolment_set_cohort(enrolment=world["enrolment"], cohort=p2_cohort)
     with pytest.raises(ValidationError):
-        services.praktijkopleider_create(
+        organisation_services.praktijkopleider_create(
             user=make_user("geen_po", User.Role.DOCENT), leerbedrijf=world["leerbedrijf"]
         )
     po = world["praktijkopleider"].praktijkopleider
     with pytest.raises(ValidationError):
-        services.bpv_periode_create(
+        organisation_services.bpv_periode_create(
             enrolment=world["enrolment"],
             praktijkopleider=po,
             starts_on=datetime.date(2026, 9, 1),
             ends_on=datetime.date(2026, 8, 1),
         )
+
+
+ORGANISATION_MODELS = {"school", "cohort", "leerbedrijf", "praktijkopleider", "bpvperiode"}
 
 
 @pytest.mark.django_db
@@ -328,7 +332,8 @@ def test_admin_pages_load_and_history_is_read_only(admin_client, world, model):
         werkproces=world["w1"],
         declaration="Verklaring",
     )
-    assert admin_client.get(reverse(f"admin:portfolios_{model}_changelist")).status_code == 200
+    app = "organisation" if model in ORGANISATION_MODELS else "portfolios"
+    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
     if model.endswith("event") or model.startswith("evidence"):
         assert admin_client.get(reverse(f"admin:portfolios_{model}_add")).status_code == 403
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolios import invitations, services
-from portfolios.models import Praktijkopleider, User
+from organisation import invitations, tokens
+from organisation import services as organisation_services
+from organisation.models import Praktijkopleider, User
 from qualifications.permissions import visible_qualifications
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ NEW_PASSWORD = "Stage-begeleider-2026!"
 
 
 def _link(message) -> str:
-    return re.search(r"https?://\S+(/portfolio/uitnodiging/\S+/)", message.body).group(1)
+    return re.search(r"https?://\S+(/account/uitnodiging/\S+/)", message.body).group(1)
 
 
 def _invite(client, beheerder, leerbedrijf, django_capture_on_commit_callbacks, **extra):
@@ -30,7 +31,7 @@ def _invite(client, beheerder, leerbedrijf, django_capture_on_commit_callbacks, 
         **extra,
     }
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("portfolios:invite"), data)
+        return client.post(reverse("organisation:invite"), data)
 
 
 def test_beheerder_invites_and_praktijkopleider_sets_password_once(
@@ -72,22 +73,22 @@ def test_invite_link_expires(
     link = _link(mailoutbox[0])
     user = User.objects.get(username="piet@bedrijf.example")
     settings.BEKWAAM_INVITE_MAX_AGE = 60
-    later = invitations.invite_token_generator._now() + datetime.timedelta(seconds=120)
-    generator = invitations.InviteTokenGenerator()
+    later = tokens.invite_token_generator._now() + datetime.timedelta(seconds=120)
+    generator = tokens.InviteTokenGenerator()
     generator._now = lambda: later
     token = link.rstrip("/").rsplit("/", 1)[1]
-    assert invitations.invite_token_generator.check_token(user, token)
+    assert tokens.invite_token_generator.check_token(user, token)
     assert not generator.check_token(user, token)
     # A password-reset token for the same user is not an invite token.
     from django.contrib.auth.tokens import default_token_generator
 
-    assert not invitations.invite_token_generator.check_token(
+    assert not tokens.invite_token_generator.check_token(
         user, default_token_generator.make_token(user)
     )
 
 
 def test_tampered_link_shows_message(client, db):
-    response = client.get(reverse("portfolios:invite_accept", args=["MQ", "abc-def"]))
+    response = client.get(reverse("organisation:invite_accept", args=["MQ", "abc-def"]))
     assert response.status_code == 404
     assert "verlopen of al gebruikt" in response.content.decode()
 
@@ -114,7 +115,7 @@ def test_reinvite_sends_fresh_link_but_existing_account_refused(
 
 
 def test_invite_task_is_safe_to_run_twice_after_password_set(world, mailoutbox):
-    from portfolios import tasks
+    from organisation import tasks
 
     po = invitations.praktijkopleider_invite(
         invited_by=world["beheerder"],
@@ -133,8 +134,8 @@ def test_invite_task_is_safe_to_run_twice_after_password_set(world, mailoutbox):
 @pytest.mark.parametrize("who", ["student", "docent", "praktijkopleider", "outsider"])
 def test_only_beheerders_may_invite(client, world, who):
     client.force_login(world[who])
-    assert client.get(reverse("portfolios:invite")).status_code == 404
-    assert client.get(reverse("portfolios:import_students")).status_code == 404
+    assert client.get(reverse("organisation:invite")).status_code == 404
+    assert client.get(reverse("organisation:import_students")).status_code == 404
 
 
 def test_praktijkopleider_sees_kwalificaties_of_started_bpv_students(client, world, tree):
@@ -156,8 +157,8 @@ def test_praktijkopleider_sees_kwalificaties_of_started_bpv_students(client, wor
 def test_praktijkopleider_without_students_sees_no_kwalificaties(make_user, tree):
     lonely = make_user("lonely", User.Role.PRAKTIJKOPLEIDER)
     assert not visible_qualifications(lonely).exists()
-    bedrijf = services.leerbedrijf_create(name="Leeg bv")
-    services.praktijkopleider_create(user=lonely, leerbedrijf=bedrijf)
+    bedrijf = organisation_services.leerbedrijf_create(name="Leeg bv")
+    organisation_services.praktijkopleider_create(user=lonely, leerbedrijf=bedrijf)
     assert timezone.localdate()  # no BPV at all
     assert not visible_qualifications(lonely).exists()
 
@@ -181,8 +182,8 @@ def test_invite_page_query_count_does_not_grow_with_pending_invites(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("portfolios:invite")).status_code == 200
+        assert client.get(reverse("organisation:invite")).status_code == 200
     invite(15)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(reverse("portfolios:invite"))
+        response = client.get(reverse("organisation:invite"))
     assert response.content.decode().count("@bedrijf.example") == 17

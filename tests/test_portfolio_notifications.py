@@ -4,8 +4,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from organisation import services as organisation_services
+from organisation.models import Praktijkopleider, User
 from portfolios import services, tasks
-from portfolios.models import EvidenceNotification, Praktijkopleider, User
+from portfolios.models import EvidenceNotification
 from tests.portfolio_fixtures import make_evidence
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ def test_digest_instead_of_immediate_mail_and_never_twice(
     mailable, mailoutbox, django_capture_on_commit_callbacks
 ):
     po = Praktijkopleider.objects.get(user=mailable["praktijkopleider"])
-    services.praktijkopleider_set_digest(praktijkopleider=po, daily_digest=True)
+    organisation_services.praktijkopleider_set_digest(praktijkopleider=po, daily_digest=True)
     _submit(mailable, django_capture_on_commit_callbacks, title="Eerste")
     _submit(mailable, django_capture_on_commit_callbacks, title="Tweede")
     assert mailoutbox == []
@@ -104,7 +106,7 @@ def test_failed_send_is_not_recorded(mailable, monkeypatch, django_capture_on_co
     def broken(*args, **kwargs):
         raise ConnectionError("mail server away")
 
-    monkeypatch.setattr("portfolios.notifications.send_mail", broken)
+    monkeypatch.setattr("config.mail.send_mail", broken)
     with pytest.raises(ConnectionError):
         from portfolios import notifications
 
@@ -121,15 +123,15 @@ def test_beat_schedule_runs_digest_at_seven():
 
 def test_praktijkopleider_chooses_digest_on_settings_page(client, mailable):
     client.force_login(mailable["praktijkopleider"])
-    assert client.get("/portfolio/meldingen/").status_code == 200
-    response = client.post("/portfolio/meldingen/", {"daily_digest": "on"})
+    assert client.get("/account/meldingen/").status_code == 200
+    response = client.post("/account/meldingen/", {"daily_digest": "on"})
     assert response.status_code == 302
     assert Praktijkopleider.objects.get(user=mailable["praktijkopleider"]).daily_digest
-    client.post("/portfolio/meldingen/", {})
+    client.post("/account/meldingen/", {})
     assert not Praktijkopleider.objects.get(user=mailable["praktijkopleider"]).daily_digest
 
 
 @pytest.mark.parametrize("who", ["student", "docent", "beheerder", "outsider"])
 def test_settings_page_is_for_praktijkopleiders_only(client, mailable, who):
     client.force_login(mailable[who])
-    assert client.get("/portfolio/meldingen/").status_code == 404
+    assert client.get("/account/meldingen/").status_code == 404

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from organisation import services as organisation_services
 from portfolios import services
 from qualifications.models import Werkproces
 
@@ -108,15 +109,15 @@ def test_werkproces_page_query_count_is_flat(client, world):
 
 @pytest.mark.django_db
 def test_mentor_list_shows_progress_and_flags_in_flat_queries(client, world, make_user, tree):
-    from portfolios.models import User
+    from organisation.models import User
 
     def add_students(n, start):
         for i in range(start, start + n):
             student = make_user(f"klas{i}", User.Role.STUDENT)
-            enrolment = services.enrolment_create(
+            enrolment = organisation_services.enrolment_create(
                 student=student, qualification=tree["p1"], started_on=datetime.date(2026, 9, 1)
             )
-            services.enrolment_set_cohort(enrolment=enrolment, cohort=world["cohort"])
+            organisation_services.enrolment_set_cohort(enrolment=enrolment, cohort=world["cohort"])
 
     services.werkproces_sign_off(
         actor=world["praktijkopleider"],

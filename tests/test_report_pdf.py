@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolios import services as portfolio_services
+from organisation import services as organisation_services
 from reports import rendering, selectors, services
 from reports.fetcher import BASE_URL, StaticOnlyFetcher
 from reports.models import ReportJob
@@ -294,7 +294,9 @@ def test_portfolio_page_offers_the_report_button(client, rworld):
 def test_cohort_report_is_a_summary_and_a_zip_of_every_student(
     client, rworld, django_capture_on_commit_callbacks
 ):
-    portfolio_services.enrolment_set_cohort(enrolment=rworld["enrolment2"], cohort=rworld["cohort"])
+    organisation_services.enrolment_set_cohort(
+        enrolment=rworld["enrolment2"], cohort=rworld["cohort"]
+    )
     client.force_login(rworld["docent"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:request_cohort", args=[rworld["cohort"].pk]))

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portfolios.models import Enrolment, User
+from organisation.models import Enrolment, User
 from qualifications.export import find_qualification
 from qualifications.models import (
     Competentie,

@@ -3,16 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from portfolios.models import (
-    BpvPeriode,
-    Cohort,
-    Evidence,
-    EvidenceEvent,
-    EvidenceFile,
-    Leerbedrijf,
-    SignOffEvent,
-    User,
-)
+from organisation.models import BpvPeriode, Cohort, Leerbedrijf, User
+from portfolios.models import Evidence, EvidenceEvent, EvidenceFile, SignOffEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +20,8 @@ def test_seed_demo_twice(media, capsys, mailoutbox, django_capture_on_commit_cal
         assert User.objects.get(username=username).check_password("bekwaam-demo")
     assert Cohort.objects.count() == 2
     # The demo assessor has both klassen, so their queue holds the signed-off werkproces.
-    from assessments.models import AssessorAssignment
     from assessments.selectors import queue_for
+    from organisation.models import AssessorAssignment
 
     assert AssessorAssignment.objects.filter(assessor__username="assessor").count() == 2
     assert queue_for(user=User.objects.get(username="assessor"))

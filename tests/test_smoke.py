@@ -210,7 +210,7 @@ def test_gunicorn_and_celery_worker_on_postgres_and_redis(smoke_env, processes):
         smoke_env,
         "shell",
         "-c",
-        "from portfolios.models import User; "
+        "from organisation.models import User; "
         f"User.objects.create_user(username={USERNAME!r}, password={PASSWORD!r}, role='docent')",
     )
 

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portfolios.models import Cohort, Enrolment, School, User
-from portfolios.student_import import StudentImportError, students_import
+from organisation.models import Cohort, Enrolment, School, User
+from organisation.student_import import StudentImportError, students_import
 
 pytestmark = pytest.mark.django_db
 
@@ -109,16 +109,16 @@ def test_management_command(tree, tmp_path, capsys):
 
 def test_beheerder_imports_through_the_page(client, users):
     client.force_login(users["beheerder"])
-    assert client.get(reverse("portfolios:import_students")).status_code == 200
+    assert client.get(reverse("organisation:import_students")).status_code == 200
     upload = SimpleUploadedFile("studenten.csv", GOOD.encode("utf-8"), content_type="text/csv")
     response = client.post(
-        reverse("portfolios:import_students"), {"file": upload, "school": "Testcollege"}
+        reverse("organisation:import_students"), {"file": upload, "school": "Testcollege"}
     )
     assert response.status_code == 200
     assert "3 nieuwe studenten" in response.content.decode()
     bad = SimpleUploadedFile("s.csv", (HEADER + "x;A;B;;1;K;2026;2026-09-01\n").encode())
     response = client.post(
-        reverse("portfolios:import_students"), {"file": bad, "school": "Testcollege"}
+        reverse("organisation:import_students"), {"file": bad, "school": "Testcollege"}
     )
     assert response.status_code == 400
     assert "Regel 2" in response.content.decode()

@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import AssessmentPolicy, AssessorAssignment
+from assessments.models import AssessmentPolicy
 from assessments.services import default_scale
+from organisation import services as organisation_services
+from organisation.models import AssessorAssignment, User
 from portfolios import services
-from portfolios.models import User
 from qualifications.export import find_qualification
 from qualifications.models import Werkproces
 from tests.browser.conftest import assert_no_axe_violations, login
@@ -27,24 +28,24 @@ def setup(transactional_db):
     """Sem follows P3 in klas OMS-3A; anna and bram assess that klas; B1-K1-W1 is signed off."""
     call_command("loaddata", "competenties", "business_services", verbosity=0)
     p3 = find_qualification("25728")
-    make = services.user_create
+    make = organisation_services.user_create
     sem = make(username="sem", password=PASSWORD, role=User.Role.STUDENT, first_name="Sem",
                last_name="de Vries")  # fmt: skip
     anna = make(username="anna", password=PASSWORD, role=User.Role.ASSESSOR, first_name="Anna")
     bram = make(username="bram", password=PASSWORD, role=User.Role.ASSESSOR, first_name="Bram")
     po_user = make(username="pieter", password=PASSWORD, role=User.Role.PRAKTIJKOPLEIDER)
-    enrolment = services.enrolment_create(
+    enrolment = organisation_services.enrolment_create(
         student=sem, qualification=p3, started_on=datetime.date(2026, 9, 1)
     )
-    school = services.school_create(name="Testcollege")
-    cohort = services.cohort_create(school=school, name="OMS-3A", start_year=2026,
+    school = organisation_services.school_create(name="Testcollege")
+    cohort = organisation_services.cohort_create(school=school, name="OMS-3A", start_year=2026,
                                     qualification=p3)  # fmt: skip
-    services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
+    organisation_services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
     for assessor in (anna, bram):
         AssessorAssignment.objects.create(assessor=assessor, cohort=cohort)
-    bedrijf = services.leerbedrijf_create(name="Kantoor Noord")
-    po = services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
-    services.bpv_periode_create(
+    bedrijf = organisation_services.leerbedrijf_create(name="Kantoor Noord")
+    po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
+    organisation_services.bpv_periode_create(
         enrolment=enrolment,
         praktijkopleider=po,
         starts_on=timezone.localdate() - datetime.timedelta(days=30),

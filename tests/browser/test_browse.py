@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from portfolios.models import User
-from portfolios.services import enrolment_create, user_create
+from organisation.models import User
+from organisation.services import enrolment_create, user_create
 from qualifications.export import find_qualification
 from tests.browser.conftest import assert_no_axe_violations, login
 

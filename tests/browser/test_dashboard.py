@@ -5,8 +5,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from portfolios import services
-from portfolios.models import User
+from organisation import services as organisation_services
+from organisation.models import User
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.dashboard_fixtures import add_students
 
@@ -18,12 +18,12 @@ PASSWORD = "geheim-wachtwoord-1"  # make_user's
 @pytest.fixture
 def klas(transactional_db, tree, make_user):
     docent = make_user("mentor", User.Role.DOCENT)
-    school = services.school_create(name="Testcollege")
-    cohort = services.cohort_create(
+    school = organisation_services.school_create(name="Testcollege")
+    cohort = organisation_services.cohort_create(
         school=school, name="VZ-2A", start_year=2026, qualification=tree["p1"], mentors=[docent]
     )
-    bedrijf = services.leerbedrijf_create(name="Zorghuis De Linde")
-    po = services.praktijkopleider_create(
+    bedrijf = organisation_services.leerbedrijf_create(name="Zorghuis De Linde")
+    po = organisation_services.praktijkopleider_create(
         user=make_user("po", User.Role.PRAKTIJKOPLEIDER), leerbedrijf=bedrijf
     )
     # Six students, BPV two-thirds gone; every second one has a werkproces signed off.
@@ -93,7 +93,7 @@ def test_beheerder_compares_klassen_on_a_tablet(page, live_server, klas, make_us
     make_user("teamleider", User.Role.BEHEERDER)
     page.set_viewport_size({"width": 820, "height": 1180})
     login(page, live_server, "teamleider", PASSWORD)
-    page.goto(f"{live_server.url}/portfolio/school/")
+    page.goto(f"{live_server.url}/klassen/school/")
     expect(page.locator("table.cohorts")).to_contain_text("VZ-2A (2026)")
     expect(page.locator("table.cohorts")).to_contain_text("Eerste profiel")
     assert_no_axe_violations(page)

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portfolios import services
-from portfolios.models import Praktijkopleider, User
+from organisation import services as organisation_services
+from organisation.models import Praktijkopleider, User
 from qualifications.export import find_qualification
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.portfolio_fixtures import PDF_BYTES
@@ -36,10 +36,10 @@ def photo_jpeg() -> bytes:
 @pytest.fixture
 def cast(transactional_db):
     call_command("loaddata", "competenties", "business_services", "bk_office_manager", verbosity=0)
-    beheerder = services.user_create(
+    beheerder = organisation_services.user_create(
         username="bea", password=PASSWORD, role=User.Role.BEHEERDER, first_name="Bea"
     )
-    student = services.user_create(
+    student = organisation_services.user_create(
         username="sanne",
         password=PASSWORD,
         role=User.Role.STUDENT,
@@ -47,12 +47,12 @@ def cast(transactional_db):
         last_name="de Vries",
         email="sanne@example.invalid",
     )
-    enrolment = services.enrolment_create(
+    enrolment = organisation_services.enrolment_create(
         student=student,
         qualification=find_qualification("25728"),
         started_on=datetime.date(2026, 9, 1),
     )
-    bedrijf = services.leerbedrijf_create(name="Administratiekantoor De Balans")
+    bedrijf = organisation_services.leerbedrijf_create(name="Administratiekantoor De Balans")
     return {"beheerder": beheerder, "student": student, "enrolment": enrolment, "bedrijf": bedrijf}
 
 
@@ -79,10 +79,10 @@ def test_evidence_journey(page, live_server, cast, mailoutbox, settings, tmp_pat
     assert_no_axe_violations(page)
     logout(page)
     invite = mailoutbox[-1]
-    invite_path = re.search(r"https?://\S+?(/portfolio/uitnodiging/\S+/)", invite.body).group(1)
+    invite_path = re.search(r"https?://\S+?(/account/uitnodiging/\S+/)", invite.body).group(1)
     # The school plans the BPV (no UI for that in this issue).
     po = Praktijkopleider.objects.get(user__username="piet@balans.example")
-    services.bpv_periode_create(
+    organisation_services.bpv_periode_create(
         enrolment=enrolment,
         praktijkopleider=po,
         starts_on=timezone.localdate() - datetime.timedelta(days=7),
@@ -224,14 +224,14 @@ def test_beheer_and_settings_pages_are_accessible(page, live_server, cast, tmp_p
     assert_no_axe_violations(page)
     logout(page)
 
-    page.goto(f"{live_server.url}/portfolio/uitnodiging/MQ/bad-token/")
+    page.goto(f"{live_server.url}/account/uitnodiging/MQ/bad-token/")
     expect(page.locator("main")).to_contain_text("verlopen of al gebruikt")
     assert_no_axe_violations(page)
 
-    po_user = services.user_create(
+    po_user = organisation_services.user_create(
         username="kees", password=PASSWORD, role=User.Role.PRAKTIJKOPLEIDER
     )
-    services.praktijkopleider_create(user=po_user, leerbedrijf=cast["bedrijf"])
+    organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=cast["bedrijf"])
     login(page, live_server, "kees", PASSWORD)
     page.get_by_role("link", name="Meldingen").click()
     assert_no_axe_violations(page)

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portfolios.models import User
+from organisation.models import User
 from tests.browser.conftest import assert_no_axe_violations, login
 
 pytestmark = pytest.mark.browser

@@ -16,21 +16,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessorAssignment
-from portfolios import services, uploads
-from portfolios.models import (
+from organisation import services as organisation_services
+from organisation.models import (
+    AssessorAssignment,
     BpvPeriode,
     Cohort,
     Enrolment,
-    Evidence,
-    EvidenceEvent,
-    EvidenceNotification,
-    EvidenceVersion,
     Leerbedrijf,
     Praktijkopleider,
     School,
     User,
 )
+from portfolios import services, uploads
+from portfolios.models import Evidence, EvidenceEvent, EvidenceNotification, EvidenceVersion
 from qualifications.export import QualificationNotFound, find_qualification
 from qualifications.selectors import werkprocessen_of
 
@@ -138,7 +136,7 @@ class Command(BaseCommand):
         for username, role, first, last, qualification_id in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue
-            user = services.user_create(
+            user = organisation_services.user_create(
                 username=username,
                 password=DEMO_PASSWORD,
                 role=role,
@@ -152,7 +150,7 @@ class Command(BaseCommand):
                 except QualificationNotFound:
                     self.stderr.write(f"Kwalificatie {qualification_id} ontbreekt; overgeslagen.")
                 else:
-                    services.enrolment_create(
+                    organisation_services.enrolment_create(
                         student=user, qualification=qualification, started_on=START
                     )
             created.append(username)
@@ -194,7 +192,7 @@ class Command(BaseCommand):
             EXTRA_PRAKTIJKOPLEIDERS, bedrijven[1:], strict=True
         ):
             if not User.objects.filter(username=username).exists():
-                services.user_create(
+                organisation_services.user_create(
                     username=username,
                     password=DEMO_PASSWORD,
                     role=User.Role.PRAKTIJKOPLEIDER,
@@ -212,7 +210,7 @@ class Command(BaseCommand):
             if enrolment is None:
                 continue
             if enrolment.cohort_id is None:
-                services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
+                organisation_services.enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
             if not enrolment.bpv_periodes.exists():
                 self.bpv(enrolment, pos[0])
                 if username == "student":
@@ -224,10 +222,12 @@ class Command(BaseCommand):
     def praktijkopleider(self, username: str, bedrijf: Leerbedrijf) -> Praktijkopleider:
         user = User.objects.get(username=username)
         existing = Praktijkopleider.objects.filter(user=user).first()
-        return existing or services.praktijkopleider_create(user=user, leerbedrijf=bedrijf)
+        return existing or organisation_services.praktijkopleider_create(
+            user=user, leerbedrijf=bedrijf
+        )
 
     def bpv(self, enrolment: Enrolment, po: Praktijkopleider) -> None:
-        services.bpv_periode_create(
+        organisation_services.bpv_periode_create(
             enrolment=enrolment,
             praktijkopleider=po,
             starts_on=timezone.localdate() - datetime.timedelta(days=60),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portfolios.models import Enrolment
+from organisation.models import Enrolment
 from reports import services
 
 

@@ -15,10 +15,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organisation.models import Cohort, Enrolment, School, User
 from qualifications.export import QualificationNotFound, find_qualification
 from qualifications.models import Qualification
 
-from .models import Cohort, Enrolment, School, User
 from .services import user_create
 
 COLUMNS = [

@@ -6,6 +6,9 @@ place that decides how far a student is; this module adds planning, activity and
 
 A page costs the same number of queries for 10 or 1000 students: everything per student is
 read once for the whole klas and joined in Python.
+
+It stays whole for now: planning, activity and signals feed one table, and the SQL-side
+progress (issue 14) will replace most of it.
 """
 
 import datetime
@@ -14,27 +17,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Max, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.selectors import STAGE_LABELS, ProgressState, Stage, progress_for
+from organisation.models import BpvPeriode, Cohort, Enrolment, User
+from organisation.permissions import visible_cohorts
+from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
+from portfolios.selectors import with_status
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
-
-from .models import (
-    BpvPeriode,
-    Cohort,
-    Enrolment,
-    Evidence,
-    EvidenceEvent,
-    EvidenceStatus,
-    FeasibilityEvent,
-    User,
-)
-from .selectors import with_status
 
 # Behind schedule when the signed-off share trails the elapsed share by more than this
 # fraction of the werkprocessen (and by at least one werkproces): a week's slack is normal.
@@ -61,28 +55,6 @@ NOTHING = ProgressState(Stage.NO_EVIDENCE)
 
 
 # --- Access ----------------------------------------------------------------------------------
-
-
-def is_school_wide(user) -> bool:
-    """Beheerders act as teamleider: they see every klas of the school."""
-    return user.is_authenticated and (user.is_superuser or user.role == User.Role.BEHEERDER)
-
-
-def visible_cohorts(user) -> QuerySet[Cohort]:
-    if not user.is_authenticated:
-        return Cohort.objects.none()
-    if is_school_wide(user):
-        return Cohort.objects.all()
-    if user.role == User.Role.DOCENT:
-        return Cohort.objects.filter(mentors=user)
-    return Cohort.objects.none()
-
-
-def get_cohort_for_user(user, pk: int) -> Cohort:
-    try:
-        return visible_cohorts(user).select_related("qualification", "school").get(pk=pk)
-    except Cohort.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def can_open_portfolios(user) -> bool:
@@ -169,7 +141,7 @@ class StudentRow:
     @property
     def name(self) -> str:
         student = self.enrolment.student
-        return student.get_full_name() or student.username
+        return student.display_name
 
     @property
     def total(self) -> int:
@@ -421,15 +393,13 @@ def _signals(
                 f"{row.portfolio_url}{code}/" if links else "",
             )
         )
-    latest: dict[tuple[int, int], tuple] = {}
-    for event in (
+    current = (
         FeasibilityEvent.objects.filter(enrolment_id__in=ids)
+        .current("enrolment_id", "werkproces_id")
         .order_by("created_at", "id")
-        .values_list("enrolment_id", "werkproces_id", "werkproces__code", "kind",
-                     "leerbedrijf__name", "reason")
-    ):  # fmt: skip
-        latest[(event[0], event[1])] = event
-    for enrolment_id, _wp, code, kind, bedrijf, reason in latest.values():
+        .values_list("enrolment_id", "werkproces__code", "kind", "leerbedrijf__name", "reason")
+    )
+    for enrolment_id, code, kind, bedrijf, reason in current:
         if kind != FeasibilityEvent.Kind.NOT_FEASIBLE:
             continue
         row = by_id[enrolment_id]

@@ -14,21 +14,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from organisation.models import User
+from organisation.permissions import get_cohort_for_user, is_school_wide, visible_cohorts
 from qualifications.models import Qualification
 
-from .dashboard import (
+from .selectors import (
     ICONS,
     SHORT_LABELS,
     SORTS,
     Filters,
     cohort_overview,
     dashboard_for,
-    get_cohort_for_user,
-    is_school_wide,
     short_label,
-    visible_cohorts,
 )
-from .models import User
 
 
 def _require_staff(user) -> None:
@@ -54,7 +52,7 @@ def cohort_list(request):
         cohort = get_cohort_for_user(request.user, cohort_pk)
         query = request.GET.copy()
         query.pop("klas")
-        url = redirect("portfolios:cohort_dashboard", cohort.pk).url
+        url = redirect("dashboards:cohort_dashboard", cohort.pk).url
         return redirect(f"{url}?{query.urlencode()}" if query else url)
     qualification_id = _int_or_none(request.GET.get("kwalificatie"))
     summaries = cohort_overview(user=request.user, qualification_id=qualification_id)
@@ -63,7 +61,7 @@ def cohort_list(request):
     ).order_by("title")
     return render(
         request,
-        "portfolios/dashboard/cohort_list.html",
+        "dashboards/cohort_list.html",
         {
             "summaries": summaries,
             "qualifications": qualifications,
@@ -80,7 +78,7 @@ def school_overview(request):
         raise Http404
     return render(
         request,
-        "portfolios/dashboard/cohort_list.html",
+        "dashboards/cohort_list.html",
         {"summaries": cohort_overview(user=request.user), "school_view": True},
     )
 
@@ -161,7 +159,7 @@ def cohort_dashboard(request, pk: int):
     query = request.GET.urlencode()
     return render(
         request,
-        "portfolios/dashboard/cohort.html",
+        "dashboards/cohort.html",
         {
             "d": dashboard,
             "matrix_body": _matrix_body(dashboard),

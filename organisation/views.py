@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import invitations, student_import
+from config.forms import apply_errors
+from organisation.models import Praktijkopleider, School
+
+from . import invitations, student_import, tokens
 from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
-from .models import Praktijkopleider, School, User
-from .views import _apply_errors
+from .services import praktijkopleider_set_digest
 
 
 def _require_beheerder(user) -> None:
-    if not (user.is_superuser or user.role == User.Role.BEHEERDER):
+    if not (user.is_authenticated and user.is_beheerder):
         raise Http404
 
 
@@ -33,13 +35,13 @@ def invite(request):
         try:
             po = invitations.praktijkopleider_invite(invited_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
                 _("Uitnodiging verstuurd naar %(email)s.") % {"email": po.user.email},
             )
-            return redirect("portfolios:invite")
+            return redirect("organisation:invite")
     pending = (
         Praktijkopleider.objects.filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .select_related("user", "leerbedrijf")
@@ -47,7 +49,7 @@ def invite(request):
     )
     return render(
         request,
-        "portfolios/invite.html",
+        "organisation/invite.html",
         {"form": form, "pending": pending},
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -56,9 +58,9 @@ def invite(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invite_accept(request, uidb64: str, token: str):
-    user = invitations.user_for_invite(uidb64, token)
+    user = tokens.user_for_invite(uidb64, token)
     if user is None:
-        return render(request, "portfolios/invite_invalid.html", status=404)
+        return render(request, "organisation/invite_invalid.html", status=404)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()  # a new password hash: the link no longer works
@@ -67,7 +69,7 @@ def invite_accept(request, uidb64: str, token: str):
         return redirect("portfolios:inbox")
     return render(
         request,
-        "portfolios/invite_accept.html",
+        "organisation/invite_accept.html",
         {"form": form, "invitee": user},
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -85,14 +87,12 @@ def notification_settings(request):
         initial={"daily_digest": po.daily_digest},
     )
     if request.method == "POST" and form.is_valid():
-        from .services import praktijkopleider_set_digest
-
         praktijkopleider_set_digest(
             praktijkopleider=po, daily_digest=form.cleaned_data["daily_digest"]
         )
         messages.success(request, _("Je meldingsinstellingen zijn bewaard."))
-        return redirect("portfolios:notification_settings")
-    return render(request, "portfolios/notification_settings.html", {"form": form})
+        return redirect("organisation:notification_settings")
+    return render(request, "organisation/notification_settings.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,7 +117,7 @@ def import_students(request):
                 errors = exc.errors
     return render(
         request,
-        "portfolios/import_students.html",
+        "organisation/import_students.html",
         {"form": form, "errors": errors, "result": result, "columns": student_import.COLUMNS},
         status=400 if (form.is_bound and form.errors) or errors else 200,
     )

@@ -1,4 +1,4 @@
-"""Inviting praktijkopleiders: they get a one-time link to choose a password.
+"""Invite links for praktijkopleiders: one-time, expiring.
 
 The token follows Django's password-reset tokens: it is signed over the user's password hash
 and last login, so it stops working as soon as the password is set (and the user is logged
@@ -7,15 +7,12 @@ in), and it expires after settings.BEKWAAM_INVITE_MAX_AGE seconds.
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.translation import gettext as _
 
-from .models import Leerbedrijf, Praktijkopleider, User
+from .models import User
 
 
 class InviteTokenGenerator(PasswordResetTokenGenerator):
@@ -45,7 +42,7 @@ invite_token_generator = InviteTokenGenerator()
 def invite_path(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = invite_token_generator.make_token(user)
-    return reverse("portfolios:invite_accept", args=[uidb64, token])
+    return reverse("organisation:invite_accept", args=[uidb64, token])
 
 
 def user_for_invite(uidb64: str, token: str) -> User | None:
@@ -58,46 +55,3 @@ def user_for_invite(uidb64: str, token: str) -> User | None:
     if not invite_token_generator.check_token(user, token):
         return None
     return user
-
-
-@transaction.atomic
-def praktijkopleider_invite(
-    *,
-    invited_by: User,
-    first_name: str,
-    last_name: str,
-    email: str,
-    leerbedrijf: Leerbedrijf,
-) -> Praktijkopleider:
-    """Create the account (without a password) and mail the link once the rows are saved.
-
-    Inviting an address again that never set a password sends a fresh link: mails get lost.
-    """
-    from . import tasks
-    from .services import praktijkopleider_create, user_create
-
-    if not (invited_by.is_superuser or invited_by.role == User.Role.BEHEERDER):
-        raise ValidationError(_("Alleen een beheerder kan praktijkopleiders uitnodigen."))
-    email = email.strip().lower()
-    existing = User.objects.filter(username=email).select_related("praktijkopleider").first()
-    if existing is None:
-        user = user_create(
-            username=email,
-            password=None,
-            role=User.Role.PRAKTIJKOPLEIDER,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            email=email,
-        )
-        praktijkopleider = praktijkopleider_create(user=user, leerbedrijf=leerbedrijf)
-    elif (
-        existing.role == User.Role.PRAKTIJKOPLEIDER
-        and not existing.has_usable_password()
-        and hasattr(existing, "praktijkopleider")
-    ):
-        praktijkopleider = existing.praktijkopleider
-    else:
-        raise ValidationError({"email": _("Er bestaat al een account met dit e-mailadres.")})
-    user_id = praktijkopleider.user_id
-    transaction.on_commit(lambda: tasks.send_invite.delay(user_id))
-    return praktijkopleider

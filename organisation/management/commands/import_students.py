@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portfolios.models import School
-from portfolios.student_import import StudentImportError, students_import
+from organisation.models import School
+from organisation.student_import import StudentImportError, students_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,37 @@
+"""The one way to start background work: after the transaction commits.
+
+A task enqueued inside a transaction can start before the rows it needs are visible, or run
+for rows that are then rolled back; so every call site goes through `enqueue_on_commit`
+(like pretix's TransactionAwareTask). A broker that cannot be reached must not fail the
+request whose rows are already committed: the error is logged, and the periodic sweeps pick
+the work up again (reports.tasks.sweep_stuck_reports, and the outbox once it exists).
+"""
+
+import logging
+
+from celery import current_app
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def _by_name(name: str):
+    """A task by its registered name, for the few services whose tasks module imports the
+    services module. A web process imports tasks modules only when asked, so ask once."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Run `task` (a Celery task or its registered name) with these arguments once the
+    current transaction commits; immediately when there is none."""
+
+    def send():
+        target = _by_name(task) if isinstance(task, str) else task
+        try:
+            target.apply_async(args=args, kwargs=kwargs)
+        except Exception:  # kombu and redis raise many kinds; none may reach the user.
+            log.exception("could not enqueue %s%r", getattr(target, "name", target), args)
+
+    transaction.on_commit(send)

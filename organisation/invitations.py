@@ -1,0 +1,51 @@
+"""Inviting praktijkopleiders: they get a one-time link (tokens.py) to choose a password."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.tasks import enqueue_on_commit
+
+from . import tasks
+from .models import Leerbedrijf, Praktijkopleider, User
+from .services import praktijkopleider_create, user_create
+
+
+@transaction.atomic
+def praktijkopleider_invite(
+    *,
+    invited_by: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    leerbedrijf: Leerbedrijf,
+) -> Praktijkopleider:
+    """Create the account (without a password) and mail the link once the rows are saved.
+
+    Inviting an address again that never set a password sends a fresh link: mails get lost.
+    """
+    if not invited_by.is_beheerder:
+        raise ValidationError(_("Alleen een beheerder kan praktijkopleiders uitnodigen."))
+    email = email.strip().lower()
+    existing = User.objects.filter(username=email).select_related("praktijkopleider").first()
+    if existing is None:
+        user = user_create(
+            username=email,
+            password=None,
+            role=User.Role.PRAKTIJKOPLEIDER,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            email=email,
+        )
+        praktijkopleider = praktijkopleider_create(user=user, leerbedrijf=leerbedrijf)
+    elif (
+        existing.role == User.Role.PRAKTIJKOPLEIDER
+        and not existing.has_usable_password()
+        and hasattr(existing, "praktijkopleider")
+    ):
+        praktijkopleider = existing.praktijkopleider
+    else:
+        raise ValidationError({"email": _("Er bestaat al een account met dit e-mailadres.")})
+    user_id = praktijkopleider.user_id
+    enqueue_on_commit(tasks.send_invite, user_id)
+    return praktijkopleider

@@ -1,0 +1,250 @@
+"""People and the school: accounts, klassen, leerbedrijven, BPV-periodes, enrolments.
+
+These models were created in `portfolios` and `assessments`; they moved here keeping their
+tables (see migrations 0001 and 0002), so their db_table names still carry the old app.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Everyone who logs in. The role decides what they may see (see the permissions modules)."""
+
+    class Role(models.TextChoices):
+        STUDENT = "student", _("Student")
+        PRAKTIJKOPLEIDER = "praktijkopleider", _("Praktijkopleider")
+        DOCENT = "docent", _("Docent")
+        ASSESSOR = "assessor", _("Assessor")
+        BEHEERDER = "beheerder", _("Beheerder")
+
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.STUDENT)
+
+    class Meta(AbstractUser.Meta):
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_user"
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @property
+    def is_beheerder(self) -> bool:
+        """The one way to ask: may this person run the school (console, imports, invites)?"""
+        return self.is_superuser or self.role == self.Role.BEHEERDER
+
+    @property
+    def display_name(self) -> str:
+        """The name a person reads everywhere: the full name, or the username without one."""
+        return self.get_full_name() or self.username
+
+    @property
+    def is_school_staff(self) -> bool:
+        """Teachers, assessors and beheerders may browse every dossier."""
+        return self.is_superuser or self.role in {
+            self.Role.DOCENT,
+            self.Role.ASSESSOR,
+            self.Role.BEHEERDER,
+        }
+
+
+class Enrolment(models.Model):
+    """A student following one kwalificatie, on the dossier version it belongs to.
+
+    While any enrolment exists, that dossier version is frozen (qualifications.services).
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    qualification = models.ForeignKey(
+        "qualifications.Qualification", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    started_on = models.DateField(_("startdatum"))
+    ended_on = models.DateField(_("einddatum"), null=True, blank=True)
+    # The klas this student follows the kwalificatie in; its mentors may read the portfolio.
+    cohort = models.ForeignKey(
+        "Cohort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("klas"),
+    )
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_enrolment"
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "qualification"], name="enrolment_student_qualification_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student} – {self.qualification}"
+
+
+# --- School organisation: klassen, leerbedrijven, BPV ---------------------------------------
+
+
+class School(models.Model):
+    name = models.CharField(_("naam"), max_length=255, unique=True)
+    brin = models.CharField(_("BRIN-code"), max_length=8, blank=True)
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_school"
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cohort(models.Model):
+    """A klas: students who follow one kwalificatie, on one dossier version, from one year."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(_("naam"), max_length=100)
+    start_year = models.PositiveSmallIntegerField(_("startjaar"))
+    # The kwalificatie belongs to exactly one dossier version, so this pins the version too.
+    qualification = models.ForeignKey(
+        "qualifications.Qualification",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("kwalificatie"),
+    )
+    mentors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="mentor_of",
+        verbose_name=_("mentoren"),
+        limit_choices_to={"role": "docent"},
+    )
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_cohort"
+        verbose_name = _("klas")
+        verbose_name_plural = _("klassen")
+        ordering = ["-start_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name", "start_year"], name="cohort_school_name_year_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_year})"
+
+
+class Leerbedrijf(models.Model):
+    name = models.CharField(_("naam"), max_length=255)
+    sbb_number = models.CharField(
+        _("SBB-erkenningsnummer"), max_length=32, blank=True, db_index=True
+    )
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_leerbedrijf"
+        verbose_name = _("leerbedrijf")
+        verbose_name_plural = _("leerbedrijven")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Praktijkopleider(models.Model):
+    """A user with the praktijkopleider role, working at one leerbedrijf."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="praktijkopleider",
+        limit_choices_to={"role": "praktijkopleider"},
+        verbose_name=_("gebruiker"),
+    )
+    leerbedrijf = models.ForeignKey(
+        Leerbedrijf, on_delete=models.PROTECT, related_name="praktijkopleiders"
+    )
+    phone = models.CharField(_("telefoon"), max_length=32, blank=True)
+    # Some praktijkopleiders prefer one mail in the morning to one per submission.
+    daily_digest = models.BooleanField(
+        _("dagelijks overzicht"),
+        default=False,
+        help_text=_("Eén e-mail per dag in plaats van een e-mail bij elke inzending."),
+    )
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_praktijkopleider"
+        verbose_name = _("praktijkopleider")
+        verbose_name_plural = _("praktijkopleiders")
+        ordering = ["user__last_name", "user__username"]
+
+    def __str__(self):
+        return f"{self.user.display_name} ({self.leerbedrijf})"
+
+
+class BpvPeriode(models.Model):
+    """A student's work placement: from starts_on the praktijkopleider may see the portfolio."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="bpv_periodes")
+    leerbedrijf = models.ForeignKey(
+        Leerbedrijf, on_delete=models.PROTECT, related_name="bpv_periodes"
+    )
+    praktijkopleider = models.ForeignKey(
+        Praktijkopleider, on_delete=models.PROTECT, related_name="bpv_periodes"
+    )
+    starts_on = models.DateField(_("begindatum"))
+    ends_on = models.DateField(_("einddatum"), null=True, blank=True)
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "portfolios_bpvperiode"
+        verbose_name = _("BPV-periode")
+        verbose_name_plural = _("BPV-periodes")
+        ordering = ["-starts_on"]
+        indexes = [models.Index(fields=["praktijkopleider", "starts_on"])]
+
+    def __str__(self):
+        return f"{self.enrolment.student} @ {self.leerbedrijf} ({self.starts_on})"
+
+
+# --- Assessors per klas ---------------------------------------------------------------------
+
+
+class AssessorAssignment(models.Model):
+    """An assessor assesses the students of this klas; nobody else's."""
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assessor_assignments",
+        limit_choices_to={"role": "assessor"},
+        verbose_name=_("assessor"),
+    )
+    cohort = models.ForeignKey(
+        "Cohort",
+        on_delete=models.CASCADE,
+        related_name="assessor_assignments",
+        verbose_name=_("klas"),
+    )
+
+    class Meta:
+        # Moved from another app without moving its table (migration 0002).
+        db_table = "assessments_assessorassignment"
+        verbose_name = _("toewijzing assessor")
+        verbose_name_plural = _("toewijzingen assessoren")
+        constraints = [
+            models.UniqueConstraint(fields=["assessor", "cohort"], name="assessor_cohort_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} – {self.cohort}"

@@ -1,0 +1,139 @@
+"""Writes for people, the school, klassen, leerbedrijven, BPV-periodes and enrolments."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qualifications.models import Qualification
+
+from .models import BpvPeriode, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    user = User(
+        username=username, role=role, first_name=first_name, last_name=last_name, email=email
+    )
+    # Beheerders work in the Django admin too.
+    user.is_staff = role == User.Role.BEHEERDER
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def enrolment_create(
+    *, student: User, qualification: Qualification, started_on: datetime.date
+) -> Enrolment:
+    enrolment = Enrolment(student=student, qualification=qualification, started_on=started_on)
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
+
+
+# --- Organisation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_create(*, name: str, brin: str = "") -> School:
+    school = School(name=name, brin=brin)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    school: School,
+    name: str,
+    start_year: int,
+    qualification: Qualification,
+    mentors: Iterable[User] = (),
+) -> Cohort:
+    cohort = Cohort(school=school, name=name, start_year=start_year, qualification=qualification)
+    cohort.full_clean()
+    cohort.save()
+    mentors = list(mentors)
+    if any(m.role != User.Role.DOCENT for m in mentors):
+        raise ValidationError(_("Alleen docenten kunnen mentor van een klas zijn."))
+    cohort.mentors.set(mentors)
+    return cohort
+
+
+@transaction.atomic
+def enrolment_set_cohort(*, enrolment: Enrolment, cohort: Cohort) -> Enrolment:
+    if cohort.qualification_id != enrolment.qualification_id:
+        raise ValidationError(_("Deze klas volgt een andere kwalificatie."))
+    enrolment.cohort = cohort
+    enrolment.save(update_fields=["cohort"])
+    return enrolment
+
+
+@transaction.atomic
+def leerbedrijf_create(*, name: str, sbb_number: str = "") -> Leerbedrijf:
+    leerbedrijf = Leerbedrijf(name=name, sbb_number=sbb_number)
+    leerbedrijf.full_clean()
+    leerbedrijf.save()
+    return leerbedrijf
+
+
+@transaction.atomic
+def praktijkopleider_create(*, user: User, leerbedrijf: Leerbedrijf) -> Praktijkopleider:
+    if user.role != User.Role.PRAKTIJKOPLEIDER:
+        raise ValidationError(_("Deze gebruiker heeft niet de rol praktijkopleider."))
+    praktijkopleider = Praktijkopleider(user=user, leerbedrijf=leerbedrijf)
+    praktijkopleider.full_clean()
+    praktijkopleider.save()
+    return praktijkopleider
+
+
+@transaction.atomic
+def bpv_periode_create(
+    *,
+    enrolment: Enrolment,
+    praktijkopleider: Praktijkopleider,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> BpvPeriode:
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(_("De einddatum ligt voor de begindatum."))
+    periode = BpvPeriode(
+        enrolment=enrolment,
+        leerbedrijf=praktijkopleider.leerbedrijf,
+        praktijkopleider=praktijkopleider,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    periode.full_clean()
+    periode.save()
+    return periode
+
+
+# --- Evidence -------------------------------------------------------------------------------
+# Exam-relevant history (submissions, reviews, sign-offs) is only ever appended to: the
+# current state is the latest event, so there is no path that rewrites or deletes a record.
+
+
+@transaction.atomic
+def praktijkopleider_set_digest(
+    *, praktijkopleider: Praktijkopleider, daily_digest: bool
+) -> Praktijkopleider:
+    praktijkopleider.daily_digest = daily_digest
+    praktijkopleider.save(update_fields=["daily_digest"])
+    return praktijkopleider
