@@ -30,7 +30,7 @@ from .models import (
     Vaststelling,
 )
 from .permissions import assessable_enrolments, result_enrolments
-from .services import levels_of, policy_for
+from .policies import levels_of, policy_for
 
 
 class Stage(enum.IntEnum):

@@ -4,7 +4,6 @@ correction is a new vaststelling with its reason (see models.py)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,87 +16,16 @@ from qualifications.selectors import criteria_for, werkprocessen_of
 
 from . import cesuur
 from .models import (
-    AssessmentPolicy,
     Beoordeling,
     CrucialCriterion,
     FinalScore,
-    RatingLevel,
-    RatingScale,
     ScoreDraft,
     Submission,
     SubmittedScore,
     Vaststelling,
 )
 from .permissions import can_assess
-
-DEFAULT_MIN_SHARE_FOR_GOED = Decimal("0.75")
-
-DEFAULT_LEVELS = [
-    (0, "Onvoldoende", "", False),
-    (1, "Voldoende", "", True),
-    (2, "Goed", "", True),
-]
-FOUR_POINT_LEVELS = [
-    (0, "Onvoldoende", "Het gedrag is niet of nauwelijks zichtbaar.", False),
-    (1, "Voldoende", "Het gedrag is zichtbaar, met sturing van de begeleider.", True),
-    (2, "Goed", "Het gedrag is zelfstandig en in wisselende situaties zichtbaar.", True),
-    (
-        3,
-        "Uitstekend",
-        "Het gedrag is zelfstandig zichtbaar, ook in complexe situaties, en de student "
-        "onderbouwt de eigen keuzes.",
-        True,
-    ),
-]
-
-
-def _scale(code: str, name: str, levels) -> RatingScale:
-    scale, created = RatingScale.objects.get_or_create(code=code, defaults={"name": name})
-    if created:
-        RatingLevel.objects.bulk_create(
-            RatingLevel(scale=scale, value=v, label=label, descriptor=d, passing=p)
-            for v, label, d, p in levels
-        )
-    return scale
-
-
-@transaction.atomic
-def default_scale() -> RatingScale:
-    """onvoldoende / voldoende / goed (0/1/2): the scale wherever no policy names another.
-
-    Created on first use rather than by a data migration, so it exists whatever a test or a
-    fresh database has flushed."""
-    return _scale("standaard", "Onvoldoende / voldoende / goed (0–2)", DEFAULT_LEVELS)
-
-
-@transaction.atomic
-def four_point_scale() -> RatingScale:
-    return _scale("vierpunts", "Vierpuntsschaal (0–3)", FOUR_POINT_LEVELS)
-
-
-@dataclass(frozen=True)
-class Policy:
-    scale: RatingScale
-    four_eyes: bool
-    min_share_for_goed: Decimal
-    max_onvoldoende: int
-
-
-def policy_for(werkproces: Werkproces) -> Policy:
-    policy = (
-        AssessmentPolicy.objects.filter(kerntaak_id=werkproces.kerntaak_id).first()
-        or AssessmentPolicy.objects.filter(dossier_id=werkproces.kerntaak.dossier_id).first()
-    )
-    if policy is None:
-        return Policy(default_scale(), False, DEFAULT_MIN_SHARE_FOR_GOED, 0)
-    return Policy(policy.scale, policy.four_eyes, policy.min_share_for_goed, policy.max_onvoldoende)
-
-
-def levels_of(scale: RatingScale) -> list[cesuur.Level]:
-    return [
-        cesuur.Level(value=lv.value, label=lv.label, passing=lv.passing, descriptor=lv.descriptor)
-        for lv in scale.levels.order_by("value")
-    ]
+from .policies import levels_of, policy_for
 
 
 class StaleEdit(Exception):

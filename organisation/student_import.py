@@ -15,11 +15,17 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from organisation.models import Cohort, Enrolment, School, User
 from qualifications.export import QualificationNotFound, find_qualification
 from qualifications.models import Qualification
 
-from .services import user_create
+from .models import Cohort, Enrolment, School, User
+from .services import (
+    cohort_create,
+    enrolment_create,
+    enrolment_set_cohort,
+    school_create,
+    user_create,
+)
 
 COLUMNS = [
     "gebruikersnaam",
@@ -177,7 +183,9 @@ def students_import(*, data: bytes, school_name: str) -> ImportResult:
         raise StudentImportError(errors)
     result = ImportResult(rows=len(rows))
     with transaction.atomic():
-        school, _created = School.objects.get_or_create(name=school_name.strip())
+        school = School.objects.filter(name=school_name.strip()).first()
+        if school is None:
+            school = school_create(name=school_name.strip())
         cohorts: dict[tuple[str, int], Cohort] = {}
         for row in rows:
             problem = _import_row(row, school=school, cohorts=cohorts, result=result)
@@ -195,14 +203,21 @@ def _import_row(row: ImportRow, *, school: School, cohorts: dict, result: Import
     key = (row.klas, row.start_year)
     cohort = cohorts.get(key)
     if cohort is None:
-        cohort, created = Cohort.objects.get_or_create(
-            school=school,
-            name=row.klas,
-            start_year=row.start_year,
-            defaults={"qualification": row.qualification},
-        )
+        cohort = Cohort.objects.filter(
+            school=school, name=row.klas, start_year=row.start_year
+        ).first()
+        if cohort is None:
+            try:
+                cohort = cohort_create(
+                    school=school,
+                    name=row.klas,
+                    start_year=row.start_year,
+                    qualification=row.qualification,
+                )
+            except ValidationError as exc:
+                return " ".join(exc.messages)
+            result.cohorts_created += 1
         cohorts[key] = cohort
-        result.cohorts_created += created
     if cohort.qualification_id != row.qualification.pk:
         return _("klas %(k)s (%(y)d) volgt een andere kwalificatie") % {
             "k": row.klas,
@@ -225,15 +240,14 @@ def _import_row(row: ImportRow, *, school: School, cohorts: dict, result: Import
     elif user.role != User.Role.STUDENT:
         return _("gebruikersnaam %(u)s is al in gebruik (geen student)") % {"u": row.username}
     enrolment = Enrolment.objects.filter(student=user, qualification=row.qualification).first()
-    if enrolment is None:
-        Enrolment.objects.create(
-            student=user,
-            qualification=row.qualification,
-            started_on=row.started_on,
-            cohort=cohort,
-        )
-        result.enrolments_created += 1
-    elif enrolment.cohort_id != cohort.pk:
-        enrolment.cohort = cohort
-        enrolment.save(update_fields=["cohort"])
+    try:
+        if enrolment is None:
+            enrolment = enrolment_create(
+                student=user, qualification=row.qualification, started_on=row.started_on
+            )
+            result.enrolments_created += 1
+        if enrolment.cohort_id != cohort.pk:
+            enrolment_set_cohort(enrolment=enrolment, cohort=cohort)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
     return None

@@ -7,7 +7,7 @@ from one subquery per list, and histories are prefetched, never fetched per row.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -412,3 +412,24 @@ def inbox_for(*, user: User) -> list[EvidenceRow]:
         .order_by("last_event_at", "pk")
     )
     return _rows(user, qs)
+
+
+# --- Reads the services use too ------------------------------------------------------------
+
+
+def evidence_current_status(evidence: Evidence) -> str:
+    return EvidenceEvent.objects.current_kind(evidence=evidence) or EvidenceStatus.DRAFT
+
+
+def student_used_bytes(student: User) -> int:
+    return (
+        EvidenceFile.objects.filter(evidence__enrolment__student=student).aggregate(
+            total=Sum("size")
+        )["total"]
+        or 0
+    )
+
+
+def working_files(evidence: Evidence):
+    """The files in the student's working copy (what the next submission will contain)."""
+    return evidence.files.filter(removed_at__isnull=True)

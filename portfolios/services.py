@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,12 +32,9 @@ from .models import (
     FeasibilityEvent,
     SignOffEvent,
 )
+from .selectors import evidence_current_status, student_used_bytes, working_files
 
 MAX_LINKS = 10
-
-
-def evidence_current_status(evidence: Evidence) -> str:
-    return EvidenceEvent.objects.current_kind(evidence=evidence) or EvidenceStatus.DRAFT
 
 
 def _check_date(date: datetime.date) -> None:
@@ -76,15 +72,6 @@ def _clean_criteria(
     if any(c.pk not in allowed for c in criteria):
         raise ValidationError({"criteria": _("Dit gedrag hoort niet bij dit werkproces.")})
     return criteria
-
-
-def student_used_bytes(student: User) -> int:
-    return (
-        EvidenceFile.objects.filter(evidence__enrolment__student=student).aggregate(
-            total=Sum("size")
-        )["total"]
-        or 0
-    )
 
 
 def _store_files(
@@ -219,11 +206,6 @@ def evidence_update(
     _remove_working_files(evidence=evidence, files=[f for f in current if f.pk in remove_ids])
     _store_files(evidence=evidence, student=student, files=files)
     return evidence
-
-
-def working_files(evidence: Evidence):
-    """The files in the student's working copy (what the next submission will contain)."""
-    return evidence.files.filter(removed_at__isnull=True)
 
 
 def _remove_working_files(*, evidence: Evidence, files: Sequence[EvidenceFile]) -> None:

@@ -150,7 +150,7 @@ def _render_evidence(request, evidence, review_form=None, status=200):
 @login_required
 def evidence_edit(request, pk: int):
     evidence = get_evidence_for_user(request.user, pk)
-    status = services.evidence_current_status(evidence)
+    status = selectors.evidence_current_status(evidence)
     if not can_edit_evidence(request.user, evidence, status):
         raise PermissionDenied
     initial = {
@@ -166,7 +166,7 @@ def evidence_edit(request, pk: int):
         initial=initial,
         enrolment=evidence.enrolment,
         werkproces=evidence.werkproces,
-        current_files=services.working_files(evidence),
+        current_files=selectors.working_files(evidence),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +194,7 @@ def evidence_edit(request, pk: int):
             "enrolment": evidence.enrolment,
             "werkproces": evidence.werkproces,
             "evidence": evidence,
-            "files": services.working_files(evidence),
+            "files": selectors.working_files(evidence),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

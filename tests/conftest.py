@@ -123,3 +123,15 @@ def users(make_user, tree):
         student=cast["student"], qualification=tree["p1"], started_on=datetime.date(2026, 9, 1)
     )
     return cast
+
+
+@pytest.fixture(autouse=True)
+def default_scales(request):
+    """Tests that flush the database (live server, transactional) lose the rating scales that
+    migration 0004 made; make them again as that migration does."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from assessments.models import RatingLevel, RatingScale
+        from assessments.scales import ensure_default_scales
+
+        request.getfixturevalue("transactional_db")
+        ensure_default_scales(RatingScale, RatingLevel)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import AssessmentPolicy
-from assessments.services import default_scale
+from assessments.policies import default_scale
 from organisation import services as organisation_services
 from organisation.models import AssessorAssignment, User
 from portfolios import services

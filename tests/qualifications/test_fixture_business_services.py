@@ -23,7 +23,7 @@ from qualifications.models import (
     WerkprocesCompetentie,
 )
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 COMPETENTIES = str(FIXTURES / "competenties.json")
 BUSINESS_SERVICES = str(FIXTURES / "business_services.json")
 

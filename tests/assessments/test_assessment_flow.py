@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import services
+from assessments import policies, services
 from assessments.models import (
     AssessmentPolicy,
     Beoordeling,
@@ -26,7 +26,7 @@ def url(aworld):
 
 def four_eyes(aworld):
     AssessmentPolicy.objects.create(
-        kerntaak=aworld["w1"].kerntaak, scale=services.default_scale(), four_eyes=True
+        kerntaak=aworld["w1"].kerntaak, scale=policies.default_scale(), four_eyes=True
     )
 
 
@@ -95,7 +95,7 @@ def test_incomplete_scores_are_refused_but_a_draft_may_be_incomplete(client, awo
 def test_knock_out_criterion_makes_werkproces_onvoldoende(aworld):
     criteria = aworld["criteria"]
     AssessmentPolicy.objects.create(
-        kerntaak=aworld["w1"].kerntaak, scale=services.four_point_scale(), max_onvoldoende=1
+        kerntaak=aworld["w1"].kerntaak, scale=policies.four_point_scale(), max_onvoldoende=1
     )
     CrucialCriterion.objects.create(criterion=criteria[0])
     beoordeling = start(aworld)
@@ -119,7 +119,7 @@ def test_assessing_waits_for_the_sign_off(aworld):
 def test_policy_is_copied_when_the_beoordeling_begins(aworld):
     beoordeling = start(aworld)
     AssessmentPolicy.objects.create(
-        dossier=aworld["w1"].kerntaak.dossier, scale=services.four_point_scale(), four_eyes=True
+        dossier=aworld["w1"].kerntaak.dossier, scale=policies.four_point_scale(), four_eyes=True
     )
     beoordeling.refresh_from_db()
     assert not beoordeling.four_eyes

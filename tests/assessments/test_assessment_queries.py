@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
+from assessments import policies, services
 from assessments.models import Beoordeling, Vaststelling
 from assessments.selectors import Stage, progress_for
 from organisation.models import Enrolment, User
@@ -22,7 +22,7 @@ def add_students(aworld, count: int, start: int) -> None:
     """Students in the assessor's klas, each at another stage of B1-K1-W1."""
     w1, w2 = aworld["w1"], Werkproces.objects.get(code="B1-K1-W2")
     po = aworld["praktijkopleider"]
-    scale = services.default_scale()
+    scale = policies.default_scale()
     for i in range(start, start + count):
         student = User.objects.create(username=f"s{i}", role=User.Role.STUDENT)
         enrolment = Enrolment.objects.create(

@@ -91,8 +91,13 @@ def test_results_list_shows_only_own_students(client, aworld, urls, role):
     body = response.content.decode()
     if role in ("outsider", "beheerder"):
         assert "Er zijn geen resultaten" in body
+    elif role == "student":
+        # Sent on to their own results, which show the vastgestelde scores.
+        assert response.redirect_chain[-1][0] == urls["results"]
+        assert "werkt nauwkeurig" in body and "vastgesteld op" in body
     else:
-        assert "werkt nauwkeurig" in body or "student" in body
+        assert "Er zijn geen resultaten" not in body
+        assert urls["results"] in body  # a link to exactly this student's results
 
 
 def test_student_is_sent_to_their_results(client, aworld, urls):

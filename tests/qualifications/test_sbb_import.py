@@ -34,7 +34,7 @@ from qualifications.models import (
 from qualifications.sbb_import import Action, SbbImportError, import_sbb_xml
 from qualifications.selectors import criteria_for, werkprocessen_of
 
-DATA = Path(__file__).parent / "data" / "sbb"
+DATA = Path(__file__).resolve().parents[1] / "data" / "sbb"
 DIENSTVERLENING = DATA / "2755_Dienstverlening.xml"
 PEDAGOGISCH_WERK = DATA / "2635_Pedagogisch_Werk.xml"
 SAMPLES = [DIENSTVERLENING, PEDAGOGISCH_WERK]

@@ -16,8 +16,11 @@ import pytest
 
 from tests.test_smoke import DATABASE_URL, fresh_database
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS_LAYOUT = "42f1ad0"  # main before "Restructure:" moved people into organisation
+
+# Data migrations since the previous layout add rows here (the default rating scales).
+MADE_BY_NEWER_MIGRATIONS = {"assessments_ratingscale", "assessments_ratinglevel"}
 
 COUNT_ROWS = """
 import json
@@ -123,7 +126,9 @@ def test_database_from_previous_layout_keeps_every_row(tmp_path, database_url):
     lost = {
         table: (count, after.get(table))
         for table, count in before.items()
-        if table != "django_migrations" and after.get(table) != count
+        if table != "django_migrations"
+        and not (table in MADE_BY_NEWER_MIGRATIONS and after.get(table, 0) >= count)
+        and after.get(table) != count
     }
     assert not lost, f"tables whose rows changed: {lost}"
 
