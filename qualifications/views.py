@@ -13,8 +13,8 @@ from .permissions import (
     get_werkproces_for_user,
     qualifications_for,
 )
-from .sbb_import import SbbImportError, import_sbb_xml
-from .sbb_xml import too_large_message
+from .sbb.importer import SbbImportError, import_sbb_xml
+from .sbb.parse import too_large_message
 
 
 @require_GET
