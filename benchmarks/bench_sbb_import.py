@@ -84,7 +84,7 @@ def main() -> None:
         build_export(export, args.dossiers)
         setup_django(tmp)
         from qualifications.models import Criterion, Dossier
-        from qualifications.sbb_import import import_sbb_xml
+        from qualifications.sbb.importer import import_sbb_xml
 
         tracemalloc.start()
         dry = import_sbb_xml(source=export, dry_run=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .sbb_xml import too_large_message
+from .sbb.parse import too_large_message
 
 
 class SbbImportForm(forms.Form):

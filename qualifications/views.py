@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors
+from .export import export_filename, qualification_as_json
 from .forms import SbbImportForm
 from .permissions import (
     can_import_dossiers,
@@ -13,8 +15,8 @@ from .permissions import (
     get_werkproces_for_user,
     qualifications_for,
 )
-from .sbb_import import SbbImportError, import_sbb_xml
-from .sbb_xml import too_large_message
+from .sbb.importer import SbbImportError, import_sbb_xml
+from .sbb.parse import too_large_message
 
 
 @require_GET
@@ -40,6 +42,21 @@ def qualification_detail(request, pk: int):
             "generieke_onderdelen": selectors.generieke_onderdelen_for(qualification=qualification),
         },
     )
+
+
+@require_GET
+@login_required
+def qualification_export(request, pk: int):
+    """The kwalificatie as JSON, the same as ``export_qualification`` prints."""
+    qualification = get_qualification_for_user(request.user, pk)
+    response = HttpResponse(
+        qualification_as_json(qualification), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export_filename(qualification)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -1,6 +1,8 @@
 """Browsing the kwalificatiedossier as a person would, with axe-core on every page."""
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -85,3 +87,16 @@ def test_skip_link_reaches_main_content_by_keyboard(page, live_server, docent):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_student_downloads_own_kwalificatie_as_json(page, live_server, student_p1):
+    login(page, live_server, "sem", PASSWORD)
+    page.get_by_role("link", name="Assistant Business Services").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download als JSON").click()
+    download = info.value
+    assert download.suggested_filename == "kwalificatie-23296-P1-v1.json"
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert data["kwalificatie"]["title"] == "Assistant Business Services"
+    assert "klantrelatie" not in json.dumps(data, ensure_ascii=False)
+    assert_no_axe_violations(page)

@@ -1,4 +1,8 @@
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,11 +19,12 @@ def urls(tree, profiel="p1"):
         reverse("qualifications:list"),
         reverse("qualifications:detail", args=[q.pk]),
         reverse("qualifications:werkproces", args=[q.pk, "B1-K1-W1"]),
+        reverse("qualifications:export", args=[q.pk]),
     ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_anonymous_is_sent_to_login(client, tree, index):
     response = client.get(urls(tree)[index])
     assert response.status_code == 302
@@ -133,3 +138,60 @@ def test_pages_run_constant_queries(client, users, tree):
     _grow(tree, 6)
     after = [count(url) for url in page_urls]
     assert before == after
+
+
+def download(client, qualification):
+    response = client.get(reverse("qualifications:export", args=[qualification.pk]))
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*STAFF, "student"])
+def test_download_as_json_from_the_kwalificatie_page(client, users, tree, role):
+    client.force_login(users[role])
+    page = client.get(reverse("qualifications:detail", args=[tree["p1"].pk])).content.decode()
+    url = reverse("qualifications:export", args=[tree["p1"].pk])
+    assert f'href="{url}"' in page and "Download als JSON" in page
+    response = download(client, tree["p1"])
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == ('attachment; filename="kwalificatie-90011-v1.json"')
+    assert response["X-Content-Type-Options"] == "nosniff"
+    data = json.loads(response.content)
+    assert data["kwalificatie"]["crebo"] == "90011"
+    wp = data["kerntaken"][0]["werkprocessen"][0]
+    assert wp["omschrijving"] == {"text": "Basisomschrijving", "additions": []}
+    # Another profiel's additions never leave through the download.
+    assert "P2" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_download_is_the_command_output_with_profiel_additions(client, users, tree):
+    client.force_login(users["docent"])
+    response = download(client, tree["p2"])
+    out = StringIO()
+    call_command("export_qualification", "90012", stdout=out)
+    assert response.content.decode() == out.getvalue().rstrip("\n")
+    wp = json.loads(response.content)["kerntaken"][0]["werkprocessen"][0]
+    assert wp["omschrijving"] == {
+        "text": "Basisomschrijving",
+        "additions": ["OMSCHRIJVING-P2 aanvulling"],
+    }
+    assert wp["criteria"][-1] == {"text": "GEHEIM-P2: adviseert de klant;", "addition": True}
+    assert [(c["code"], c["source"]) for c in wp["onderliggende_competenties"]] == [
+        ("K", "basis"),
+        ("E", "profiel"),
+    ]
+
+
+@pytest.mark.django_db
+def test_praktijkopleider_downloads_once_the_bpv_has_started(client, world, tree):
+    """The download follows the page: a praktijkopleider reads the kwalificatie of a student
+    whose BPV with them has started, and no other."""
+    p1 = reverse("qualifications:export", args=[tree["p1"].pk])
+    p2 = reverse("qualifications:export", args=[tree["p2"].pk])
+    client.force_login(world["praktijkopleider"])
+    assert client.get(p1).status_code == 200
+    assert client.get(p2).status_code == 404
+    client.force_login(world["early_po"])
+    assert client.get(p1).status_code == 404

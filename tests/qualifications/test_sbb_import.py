@@ -31,7 +31,7 @@ from qualifications.models import (
     Werkproces,
     WerkprocesCompetentie,
 )
-from qualifications.sbb_import import Action, SbbImportError, import_sbb_xml
+from qualifications.sbb.importer import Action, SbbImportError, import_sbb_xml
 from qualifications.selectors import criteria_for, werkprocessen_of
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sbb"

@@ -1,14 +1,13 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from qualifications.export import QualificationNotFound, find_qualification, qualification_as_dict
+from qualifications.export import QualificationNotFound, find_qualification, qualification_as_json
 
 
 class Command(BaseCommand):
     help = (
-        "Print a kwalificatie as JSON: every werkproces with the gedrag criteria and "
-        "competenties that apply to it. IDENTIFIER is a crebo, a BK code or DOSSIER/PROFIEL."
+        "Print a kwalificatie as JSON (qualifications/schema/qualification-export.schema.json): "
+        "every text, werkproces, gedrag criterium, competentie and vakkennis line that applies "
+        "to it, profiel additions marked. IDENTIFIER is a crebo, a BK code or DOSSIER/PROFIEL."
     )
 
     def add_arguments(self, parser):
@@ -20,5 +19,4 @@ class Command(BaseCommand):
             qualification = find_qualification(identifier, version=dossier_version)
         except QualificationNotFound as exc:
             raise CommandError(f"Geen kwalificatie gevonden voor '{identifier}'.") from exc
-        data = qualification_as_dict(qualification)
-        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        self.stdout.write(qualification_as_json(qualification))

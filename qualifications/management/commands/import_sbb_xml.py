@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from qualifications.sbb_import import SbbImportError, import_sbb_xml
+from qualifications.sbb.importer import SbbImportError, import_sbb_xml
 
 
 class Command(BaseCommand):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import (
+from ..models import (
     Competentie,
     Criterion,
     Dossier,
@@ -41,14 +41,9 @@ from .models import (
     Werkproces,
     WerkprocesCompetentie,
 )
-from .sbb_xml import (
-    ParsedCompetentie,
-    ParsedDossier,
-    SbbFormatError,
-    read_sbb_xml,
-    too_large_message,
-)
-from .services import dossier_is_locked
+from ..services import dossier_is_locked
+from .parse import read_sbb_xml, too_large_message
+from .records import ParsedCompetentie, ParsedDossier, SbbFormatError
 
 logger = logging.getLogger(__name__)
 
