@@ -33,8 +33,8 @@ pytestmark = [
 
 SEED = """
 import datetime
-from portfolios.models import User
-from portfolios.services import enrolment_create, user_create
+from organisation.models import User
+from organisation.services import enrolment_create, user_create
 from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
 from reports import services
 d = Dossier.objects.create(framework=Framework.SBB, code="90001", title="Testdossier")
