@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/opnieuw/", views.job_retry, name="retry"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/zip/", views.download_archive, name="archive"),
+    path("controleren/", views.verify, name="verify"),
+    path("controleren/<str:kenmerk>/", views.verify, name="verify_kenmerk"),
 ]

@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from organisation.permissions import get_cohort_for_user, visible_cohorts
 
-from . import selectors, services
+from . import selectors, services, verification
 from .models import ReportJob
 
 
@@ -99,3 +100,24 @@ def download(request, pk: int):
 def download_archive(request, pk: int):
     job = selectors.get_job_for_user(request.user, pk)
     return _send(job, job.archive, f"{_basename(job)}.zip", "application/zip")
+
+
+# Public: no login. Guessing kenmerken is slowed to VERIFY_RATE per address.
+VERIFY_RATE = "20/m"
+
+
+@require_GET
+def verify(request, kenmerk: str | None = None):
+    kenmerk = kenmerk if kenmerk is not None else request.GET.get("kenmerk", "")
+    limited = bool(kenmerk) and is_ratelimited(
+        request, group="reports.verify", key="ip", rate=VERIFY_RATE, increment=True
+    )
+    result = None
+    if kenmerk and not limited:
+        result = verification.verify(kenmerk)
+    return render(
+        request,
+        "reports/verify.html",
+        {"result": result, "limited": limited, "kenmerk": verification.normalise(kenmerk)},
+        status=429 if limited else 200,
+    )
