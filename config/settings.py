@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assessments",
     "dashboards",
     "reports",
+    "credentials",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("klassen/", include("dashboards.urls")),
     path("rapporten/", include("reports.urls")),
+    path("badges/", include("credentials.urls")),
     path("", include("assessments.urls")),
     path("beheer/", admin.site.urls),
 ]

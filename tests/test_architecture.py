@@ -20,6 +20,7 @@ ALLOWED = {
     "assessments": {"qualifications", "organisation", "portfolios"},
     "dashboards": {"qualifications", "organisation", "portfolios", "assessments"},
     "reports": {"qualifications", "organisation", "portfolios", "assessments"},
+    "credentials": {"qualifications", "organisation", "portfolios", "assessments"},
 }
 APPS = set(ALLOWED)
 # file -> why a function-level import of our own code is right there.
