@@ -30,8 +30,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from organisation import services as organisation_services
-
 ROOT = Path(__file__).resolve().parent.parent
 WERKPROCESSEN = 8
 
@@ -233,6 +231,7 @@ def main() -> None:
         setup_django()
         from django.test import Client
 
+        from organisation import services as organisation_services
         from organisation.models import User
 
         qualification = seed_dossier()

@@ -38,8 +38,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from organisation import services as organisation_services
-
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Bench-wachtwoord-2026!"  # noqa: S105 (throwaway database)
 
@@ -79,6 +77,7 @@ def setup_django(tmp: str) -> str | None:
 
 
 def seed(students: int):
+    from organisation import services as organisation_services
     from organisation.models import User
     from portfolios import services
     from qualifications.export import find_qualification
