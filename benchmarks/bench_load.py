@@ -1,0 +1,257 @@
+"""Benchmark: a mixed load of 50 signed-in users on gunicorn, against a bare Django "hello".
+
+Both servers run with the compose settings (gunicorn, 3 sync workers) on 127.0.0.1, one at a
+time, in interleaved rounds (hello, Bekwaam, hello, Bekwaam, ...) so a busy machine slows
+both alike. Bekwaam runs on a throwaway database with seed_demo. Each of the 50 users is
+signed in once before timing (as a student, praktijkopleider or docent) and then asks, in a
+loop, for the pages of their daily work: portfolio, werkproces page, evidence form; inbox;
+klas dashboard. One JSON line per round and a summary:
+
+    {"benchmark": "mixed_load", "round": 1, "server": "bekwaam", "rps": ..., "p95_ms": ...,
+     "errors": 0, "requests": ...}
+    {"benchmark": "mixed_load_summary", "ratio": 0.07, "bekwaam_rps": ..., "hello_rps": ...,
+     "bekwaam_p95_ms": ..., "errors": 0}
+
+Bounded: --rounds rounds of --seconds seconds each, 127.0.0.1 only.
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bekwaam \
+     .venv/bin/python benchmarks/bench_load.py
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bekwaam-demo"  # seed_demo's demo password  # noqa: S105
+STUDENTS = ["student", "student-p1", "student-bk"] + [f"demo-{i:04d}" for i in range(1, 26)]
+PRAKTIJKOPLEIDERS = ["praktijkopleider", "po-balans", "po-anker", "po-oost"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def start(argv: list[str], env: dict, port: int, log: Path, probe: str = "/") -> subprocess.Popen:
+    process = subprocess.Popen(
+        argv, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}{probe}", timeout=10)
+            return process
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"server did not start: {log.read_text()[-2000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def gunicorn(app: str, port: int, extra: list[str] | None = None) -> list[str]:
+    exe = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    return [exe, app, "--bind", f"127.0.0.1:{port}", "--workers", "3", *(extra or [])]
+
+
+def sign_in(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=30,
+    )
+    if "sessionid" not in session.cookies:
+        raise SystemExit(f"could not sign in as {username}: {response.status_code}")
+    return session
+
+
+def daily_urls(base: str, session: requests.Session, username: str) -> list[str]:
+    """The pages this user opens every day, found the way they would click to them."""
+    if username in PRAKTIJKOPLEIDERS:
+        return [f"{base}/portfolio/inbox/", f"{base}/portfolio/"]
+    if username == "docent":
+        page = session.get(f"{base}/klassen/", timeout=30).text
+        cohort = re.search(r'href="(/klassen/\d+/)"', page).group(1)
+        return [f"{base}{cohort}", f"{base}/klassen/"]
+    portfolio = session.get(f"{base}/portfolio/", timeout=30)
+    path = urlsplit(portfolio.url).path
+    werkproces = re.search(rf'href="({re.escape(path)}[A-Z0-9-]+/)"', portfolio.text).group(1)
+    return [portfolio.url, f"{base}{werkproces}", f"{base}{werkproces}bewijs-toevoegen/"]
+
+
+def load(users: list[tuple[requests.Session | None, list[str]]], seconds: float) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def run(session, urls):
+        session = session or requests.Session()
+        mine, bad, i = [], 0, 0
+        while time.monotonic() < stop_at:
+            url = urls[i % len(urls)]
+            i += 1
+            began = time.perf_counter()
+            try:
+                response = session.get(url, timeout=30, allow_redirects=False)
+                if response.status_code >= 400:
+                    bad += 1
+            except requests.RequestException:
+                bad += 1
+            mine.append(time.perf_counter() - began)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=run, args=user) for user in users]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1) if latencies else None,
+        "errors": errors[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bekwaam-load-"))
+    env = {**os.environ, "BEKWAAM_VAR_DIR": str(work / "var"), "HOME": str(work)}
+    env.pop("CELERY_BROKER_URL", None)  # tasks in-process: the load is the web's
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_DEBUG="",
+    )
+    database = os.environ.get("DATABASE_URL", "")
+    drop = None
+    if database.startswith("postgres"):
+        name = f"bekwaam_load_{secrets.token_hex(4)}"
+        pg_admin(database, f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = urlunsplit(urlsplit(database)._replace(path=f"/{name}"))
+        drop = name
+    try:
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["seed_demo"],
+            ["collectstatic", "--noinput", "-v", "0"],
+        ):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+        bekwaam_port, hello_port = free_port(), free_port()
+        hello_env = {**env, "PYTHONPATH": str(ROOT / "benchmarks")}
+        results = {"bekwaam": [], "hello": []}
+        bekwaam = start(
+            gunicorn("config.wsgi:application", bekwaam_port),
+            env,
+            bekwaam_port,
+            work / "bekwaam.log",
+        )
+        base = f"http://127.0.0.1:{bekwaam_port}"
+        accounts = (STUDENTS + PRAKTIJKOPLEIDERS + ["docent"]) * 2
+        users = []
+        for username in accounts[: args.users]:
+            session = sign_in(base, username)
+            users.append((session, daily_urls(base, session, username)))
+        stop(bekwaam)
+        for round_number in range(1, args.rounds + 1):
+            hello = start(
+                gunicorn("hello_wsgi:application", hello_port),
+                hello_env,
+                hello_port,
+                work / "hello.log",
+            )
+            hello_users = [(None, [f"http://127.0.0.1:{hello_port}/"])] * args.users
+            results["hello"].append(load(hello_users, args.seconds))
+            stop(hello)
+            bekwaam = start(
+                gunicorn("config.wsgi:application", bekwaam_port),
+                env,
+                bekwaam_port,
+                work / "bekwaam.log",
+            )
+            results["bekwaam"].append(load(users, args.seconds))
+            stop(bekwaam)
+            for server in ("hello", "bekwaam"):
+                print(
+                    json.dumps(
+                        {
+                            "benchmark": "mixed_load",
+                            "round": round_number,
+                            "server": server,
+                            "users": args.users,
+                            "seconds": args.seconds,
+                            **results[server][-1],
+                        }
+                    ),
+                    flush=True,
+                )
+        summary = {
+            "benchmark": "mixed_load_summary",
+            "database": "postgresql" if drop else "sqlite",
+            "users": args.users,
+            "bekwaam_rps": statistics.median(r["rps"] for r in results["bekwaam"]),
+            "hello_rps": statistics.median(r["rps"] for r in results["hello"]),
+            "bekwaam_p95_ms": statistics.median(r["p95_ms"] for r in results["bekwaam"]),
+            "errors": sum(r["errors"] for r in results["bekwaam"]),
+        }
+        summary["ratio"] = round(summary["bekwaam_rps"] / summary["hello_rps"], 3)
+        print(json.dumps(summary), flush=True)
+    finally:
+        if drop:
+            pg_admin(database, f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
