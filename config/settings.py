@@ -107,10 +107,21 @@ TEMPLATES = [
     },
 ]
 
+# Two roles on PostgreSQL: the app connects with DATABASE_URL as a role that owns nothing (it
+# cannot drop or disable the insert-only triggers, nor TRUNCATE), and `manage.py migrate` runs
+# as the schema's owner, DATABASE_MIGRATE_URL (manage.py sets BEKWAAM_DB_AS_OWNER for it). The
+# owner then grants the app's role what it needs (config.db_roles). Without
+# DATABASE_MIGRATE_URL both are the same role, as on SQLite.
+DATABASE_APP_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASE_MIGRATE_URL = os.environ.get("DATABASE_MIGRATE_URL", "")
+DATABASE_AS_OWNER = env_bool("BEKWAAM_DB_AS_OWNER") and bool(DATABASE_MIGRATE_URL)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        DATABASE_MIGRATE_URL if DATABASE_AS_OWNER else DATABASE_APP_URL,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection that PostgreSQL dropped (a restart, a failover) is noticed before
+        # a request uses it, so the request gets a new one instead of an error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

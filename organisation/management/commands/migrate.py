@@ -6,9 +6,12 @@ history before running anything. organisation 0001 only moves the model's state 
 stays), so recording it as applied is exactly what running it would do.
 """
 
+from django.conf import settings
 from django.core.management.commands import migrate
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
+
+from config.db_roles import grant_app_role
 
 USER_TABLE_MADE_BY = ("portfolios", "0001_initial")
 USER_STATE_MOVED_BY = ("organisation", "0001_initial")
@@ -29,4 +32,10 @@ class Command(migrate.Command):
     def handle(self, *args, **options):
         if adopt_previous_layout(options["database"]) and options["verbosity"] >= 1:
             self.stdout.write("Adopted a database from before the move to organisation.")
-        return super().handle(*args, **options)
+        result = super().handle(*args, **options)
+        # Run as the owner (DATABASE_MIGRATE_URL): the app's own role gets row access to what
+        # the migrations made, and nothing more (config.db_roles).
+        role = grant_app_role(connections[options["database"]], settings.DATABASE_APP_URL)
+        if role and options["verbosity"] >= 1:
+            self.stdout.write(f"Granted row access to the app's role {role}.")
+        return result

@@ -1,0 +1,285 @@
+"""Exam history is protected by PostgreSQL against the app's own role, and the app still works.
+
+Runs when DATABASE_URL points at PostgreSQL (as in CI's second pass). It makes a throwaway
+database and a throwaway app role, migrates as the owner (DATABASE_MIGRATE_URL) with the app
+role in DATABASE_URL (so migrate creates and grants it), runs the demo seed and an assessment
+as the app role, and then tries, as that role, what an attacker with the app's credentials
+would: UPDATE, DELETE, ALTER TABLE … DISABLE TRIGGER, TRUNCATE, DROP TRIGGER and
+session_replication_role. Every one must fail on every protected table.
+
+Then gunicorn runs as the app role and every backend of the database is terminated (what a
+PostgreSQL restart looks like to the app, without restarting the server other people share):
+the next request on every gunicorn worker must succeed (CONN_HEALTH_CHECKS).
+"""
+
+import os
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.test_smoke import Processes, executable, free_port, fresh_database, manage, wait_for_http
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not DATABASE_URL.startswith("postgres"), reason="needs DATABASE_URL=postgres://..."
+    ),
+]
+
+PROTECTED = [
+    "assessments_beoordeling",
+    "assessments_submission",
+    "assessments_submittedscore",
+    "assessments_vaststelling",
+    "assessments_finalscore",
+    "portfolios_evidenceversion",
+    "portfolios_evidenceversion_criteria",
+    "portfolios_evidenceversion_files",
+    "portfolios_evidenceevent",
+    "portfolios_signoffevent",
+    "portfolios_feasibilityevent",
+    "portfolios_evidencefile",
+]
+
+# Run as the app's role after seed_demo: the flows that write to the protected tables in
+# ways they allow (a new file in a draft that is then deleted, a submitted file taken out of
+# the working copy, scoring, "niet uitvoerbaar").
+FLOWS = """
+from django.core.files.uploadedfile import SimpleUploadedFile
+from assessments import services as a
+from assessments.models import Vaststelling
+from assessments.selectors import beoordeling_page_for
+from organisation.models import User
+from portfolios import services as p, uploads
+from portfolios.models import Evidence, EvidenceFile, SignOffEvent
+from portfolios.selectors import evidence_current_status, working_files
+
+sign_off = SignOffEvent.objects.filter(kind="signed").select_related("enrolment").first()
+enrolment, werkproces = sign_off.enrolment, sign_off.werkproces
+assessor = User.objects.get(username="assessor")
+b = a.beoordeling_start(assessor=assessor, enrolment=enrolment, werkproces=werkproces)
+page = beoordeling_page_for(user=assessor, enrolment=enrolment, werkproces=werkproces)
+scores = {row.criterion.pk: a.ScoreInput(value=1, comment="") for row in page.rows}
+a.draft_save(assessor=assessor, beoordeling=b, scores=scores, revision=0)
+a.scores_submit(assessor=assessor, beoordeling=b, scores=scores)
+print("VASTGESTELD", Vaststelling.objects.filter(beoordeling=b).count())
+
+po = User.objects.get(username="praktijkopleider")
+p.werkproces_set_feasibility(actor=po, enrolment=enrolment, werkproces=werkproces,
+                             feasible=False, reason="Geen balie hier.")
+
+evidence = next(e for e in Evidence.objects.all() if e.versions.exists()
+                and evidence_current_status(e) in {"draft", "returned"})
+student = evidence.enrolment.student
+def pdf(name):
+    return uploads.check_upload(SimpleUploadedFile(name, b"%PDF-1.4\\n%%EOF\\n"))
+gedrag = list(evidence.werkproces.criteria.filter(qualification=None)[:1])
+def edit(files=(), remove=()):
+    return p.evidence_update(student=student, evidence=evidence, title=evidence.title,
+        reflection=evidence.reflection, date=evidence.date, links=evidence.links,
+        criteria=gedrag, files=files, remove_files=remove)
+edit(files=[pdf("extra.pdf")])
+new = EvidenceFile.objects.get(evidence=evidence, original_name="extra.pdf")
+edit(remove=[new])
+print("DELETED", not EvidenceFile.objects.filter(pk=new.pk).exists())
+submitted = [f for f in working_files(evidence) if f.versions.exists()]
+edit(files=[pdf("b.pdf")], remove=submitted[:1])
+print("REMOVED", EvidenceFile.objects.filter(removed_at__isnull=False).count())
+p.evidence_submit(student=student, evidence=evidence)
+print("CRITERIA", evidence.versions.order_by("number").last().criteria.count())
+"""
+
+
+@pytest.fixture
+def role_database():
+    """(owner URL, app URL) of a throwaway database and a throwaway app role."""
+    import psycopg
+    from psycopg import sql
+
+    role = f"bekwaam_app_{secrets.token_hex(4)}"
+    password = secrets.token_urlsafe(16)
+    with fresh_database("bekwaam_roles") as owner_url:
+        parts = urlsplit(owner_url)
+        app_url = parts._replace(
+            netloc=f"{role}:{password}@{parts.hostname}:{parts.port or 5432}"
+        ).geturl()
+        try:
+            yield owner_url, app_url
+        finally:
+            with psycopg.connect(owner_url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE usename = {}").format(sql.Literal(role))
+                )  # fmt: skip
+    # The database is gone, so the role owns nothing and holds no grants any more.
+    with psycopg.connect(DATABASE_URL, dbname="postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def app_env(tmp_path, database_url: str, **extra) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_", "BEKWAAM_", "DATABASE_", "CELERY_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        BEKWAAM_VAR_DIR=str(tmp_path / "var"),
+        HOME=str(tmp_path),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def refused(conn, statement: str) -> str:
+    import psycopg
+
+    with pytest.raises(psycopg.Error) as exc, conn.transaction():
+        conn.execute(statement)
+    return str(exc.value)
+
+
+def test_the_app_role_cannot_change_exam_history_and_the_app_still_works(
+    role_database, tmp_path
+):
+    import psycopg
+
+    owner_url, app_url = role_database
+    migrate_env = app_env(tmp_path, app_url, DATABASE_MIGRATE_URL=owner_url)
+    out = manage(migrate_env, "migrate", "--noinput").stdout
+    role = urlsplit(app_url).username
+    assert f"Granted row access to the app's role {role}." in out
+
+    env = app_env(tmp_path, app_url)
+    manage(env, "seed_demo", "--students", "2")
+    flows = manage(env, "shell", "-c", FLOWS).stdout
+    assert "VASTGESTELD 1" in flows
+    assert "DELETED True" in flows
+    assert "REMOVED 1" in flows
+    assert "CRITERIA 1" in flows
+
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == (role,)
+        for table in PROTECTED:
+            (count,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            assert count > 0, f"{table} has no rows to attack"
+            assert "insert-only" in refused(conn, f"UPDATE {table} SET id = -id"), table  # noqa: S608
+            assert "insert-only" in refused(conn, f"DELETE FROM {table}"), table  # noqa: S608
+            assert "must be owner" in refused(conn, f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+            assert "must be owner" in refused(
+                conn, f"DROP TRIGGER {table}_append_only ON {table}"
+            )
+            assert "permission denied" in refused(conn, f"TRUNCATE {table}")
+            (after,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            assert after == count
+        assert "permission denied" in refused(conn, "SET session_replication_role = replica")
+        # A file in a submitted version: its name, its content and its existence are fixed;
+        # the write-once columns cannot be changed once filled.
+        file_id, thumbnail = conn.execute(
+            "SELECT f.id, f.thumbnail FROM portfolios_evidencefile f "
+            "JOIN portfolios_evidenceversion_files v ON v.evidencefile_id = f.id "
+            "WHERE f.thumbnail <> '' LIMIT 1"
+        ).fetchone()
+        for statement in [
+            f"UPDATE portfolios_evidencefile SET original_name = 'x' WHERE id = {file_id}",
+            f"UPDATE portfolios_evidencefile SET file = 'evidence/x' WHERE id = {file_id}",
+            f"UPDATE portfolios_evidencefile SET thumbnail = 'x' WHERE id = {file_id}",
+            f"UPDATE portfolios_evidencefile SET thumbnail = '' WHERE id = {file_id}",
+            f"DELETE FROM portfolios_evidencefile WHERE id = {file_id}",
+        ]:
+            assert "insert-only" in refused(conn, statement), statement
+        removed = conn.execute(
+            "SELECT id FROM portfolios_evidencefile WHERE removed_at IS NOT NULL"
+        ).fetchone()[0]
+        assert "insert-only" in refused(
+            conn, f"UPDATE portfolios_evidencefile SET removed_at = now() WHERE id = {removed}"
+        )
+        assert conn.execute(
+            "SELECT thumbnail FROM portfolios_evidencefile WHERE id = %s", [file_id]
+        ).fetchone() == (thumbnail,)
+        # Tables that are not history stay writable for the app.
+        conn.execute("UPDATE portfolios_user SET first_name = first_name")
+
+
+def test_every_gunicorn_worker_answers_after_the_database_dropped_its_connections(
+    role_database, tmp_path
+):
+    import psycopg
+    import requests
+
+    owner_url, app_url = role_database
+    manage(app_env(tmp_path, app_url, DATABASE_MIGRATE_URL=owner_url), "migrate", "--noinput")
+    env = app_env(tmp_path, app_url)
+    manage(env, "seed_demo", "--students", "1")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    workers = 2
+    argv = [executable("gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    argv += ["--workers", str(workers), "--access-logfile", "-"]
+    argv += ["--access-logformat", "ACCESS pid=%(p)s status=%(s)s %(U)s"]
+    processes = Processes(tmp_path)
+    try:
+        processes.start("gunicorn", argv, env)
+        wait_for_http(f"{base}/healthz", processes)
+        session = requests.Session()
+        page = session.get(f"{base}/accounts/login/", timeout=10)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        response = session.post(
+            f"{base}/accounts/login/",
+            data={"csrfmiddlewaretoken": token, "username": "docent", "password": "bekwaam-demo"},
+            headers={"Referer": f"{base}/accounts/login/"},
+            timeout=10,
+        )
+        assert response.status_code == 200 and "/accounts/login/" not in response.url
+
+        def log_lines():
+            return re.findall(
+                r"ACCESS pid=<?(\d+)>? status=(\d+) (\S+)", (tmp_path / "gunicorn.log").read_text()
+            )
+
+        cookies = session.cookies.get_dict()
+
+        def burst(n=8):
+            # Concurrent requests, so that every worker gets some (one after another, the
+            # same idle worker tends to take them all). A logged-in page reads the session
+            # and the user from the database.
+            def get(_):
+                return requests.get(f"{base}/klassen/", cookies=cookies, timeout=20).status_code
+
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                return list(pool.map(get, range(n)))
+
+        for _ in range(20):  # until every worker holds a connection (CONN_MAX_AGE keeps it)
+            assert set(burst()) == {200}
+            pids = {pid for pid, _, path in log_lines() if path == "/klassen/"}
+            if len(pids) >= workers:
+                break
+        assert len(pids) >= workers, processes.logs()
+        with psycopg.connect(owner_url, autocommit=True) as conn:
+            (terminated,) = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert terminated >= workers
+        seen_before = len(log_lines())
+        after: list[tuple[str, str]] = []
+        for _ in range(20):
+            statuses = burst()
+            assert set(statuses) == {200}, processes.logs()
+            after = [(pid, status) for pid, status, _ in log_lines()[seen_before:]]
+            if {pid for pid, _ in after} >= pids:
+                break
+        assert {pid for pid, _ in after} >= pids, "a worker got no request after the restart"
+        assert {status for _, status in after} == {"200"}
+    finally:
+        processes.stop()
