@@ -145,7 +145,12 @@ def draft_save(
     updated = ScoreDraft.objects.filter(
         beoordeling=beoordeling, assessor=assessor, revision=revision
     ).update(scores=data, revision=revision + 1)
-    draft = ScoreDraft.objects.get(beoordeling=beoordeling, assessor=assessor)
+    draft = ScoreDraft.objects.filter(beoordeling=beoordeling, assessor=assessor).first()
+    if draft is None:
+        # A revision of a draft that was never saved: a stale or hand-made form.
+        raise ValidationError(
+            _("Dit concept bestaat niet (meer). Laad de pagina opnieuw en bewaar dan.")
+        )
     if not updated:
         raise StaleEdit(
             current=draft_as_inputs(draft),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -126,7 +127,10 @@ def beoordeling(request, enrolment_pk: int, code: str):
         form = ScoresForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                return _post(request, page, form)
+                # Starting the beoordeling and the action are one write: a refused action
+                # must not leave a new Beoordeling behind (the database keeps it for ever).
+                with transaction.atomic():
+                    return _post(request, page, form)
             except services.StaleEdit as exc:
                 conflict = _conflict(page, exc, form)
                 page = selectors.beoordeling_page_for(

@@ -60,9 +60,7 @@ class Table:
                 f"IF TG_OP = 'UPDATE' AND {rest_unchanged} AND {once} THEN RETURN NEW; END IF;"
             )
         if self.delete_when:
-            allowed.append(
-                f"IF TG_OP = 'DELETE' AND ({self.delete_when}) THEN RETURN OLD; END IF;"
-            )
+            allowed.append(f"IF TG_OP = 'DELETE' AND ({self.delete_when}) THEN RETURN OLD; END IF;")
         body = "\n    ".join(allowed)
         return f"""
 CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger AS $$

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -13,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from organisation.models import User
 from organisation.permissions import get_cohort_for_user, is_school_wide, visible_cohorts
@@ -212,6 +214,13 @@ def _safe(value):
     return value
 
 
+def _xlsx_safe(value):
+    # Control characters (a name imported from a CSV file) are not allowed in XLSX cells.
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
@@ -243,7 +252,7 @@ def cohort_export_csv(request, pk: int):
 @require_GET
 @login_required
 def cohort_export_xlsx(request, pk: int):
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - only the XLSX export needs the writer
 
     cohort = get_cohort_for_user(request.user, pk)
     dashboard = dashboard_for(
@@ -252,10 +261,12 @@ def cohort_export_xlsx(request, pk: int):
     header, rows = _table(dashboard)
     book = Workbook()
     sheet = book.active
-    sheet.title = (cohort.name or "klas")[:31]
-    sheet.append(header)
+    # Excel refuses these in a sheet's name (openpyxl raises), and any klas name may hold them.
+    title = re.sub(r"[\\/*?:\[\]]", "_", _xlsx_safe(cohort.name)).strip("'")
+    sheet.title = title[:31] or _("klas")
+    sheet.append([_xlsx_safe(v) for v in header])
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([_xlsx_safe(_safe(v)) for v in row])
     sheet.freeze_panes = "B2"
     out = io.BytesIO()
     book.save(out)

@@ -82,11 +82,17 @@ def _decode(data: bytes) -> str:
         raise StudentImportError([(0, _("Het bestand is te groot (hoogstens 5 MB)."))])
     try:
         # utf-8-sig drops a byte-order mark (Excel writes one) and reads plain UTF-8 too.
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise StudentImportError(
             [(0, _("Het bestand is geen UTF-8. Sla het op als 'CSV UTF-8'."))]
         ) from exc
+    if "\x00" in text:
+        # PostgreSQL cannot store a NUL character; a text file has none.
+        raise StudentImportError(
+            [(0, _("Het bestand bevat NUL-tekens: het is geen tekstbestand. Sla het op als CSV."))]
+        )
+    return text
 
 
 def parse_rows(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
@@ -98,6 +104,8 @@ def parse_rows(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return [], [(1, _("Het bestand is leeg."))]
+    except csv.Error as exc:
+        return [], [(1, _("Deze regel kan niet gelezen worden: %(e)s") % {"e": exc})]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         return [], [(1, _("Kolommen ontbreken: %(cols)s.") % {"cols": ", ".join(missing)})]
@@ -105,75 +113,103 @@ def parse_rows(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
     qualifications: dict[str, Qualification | None] = {}
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) < len(header):
-            errors.append((line, _("Te weinig kolommen.")))
-            continue
-        get = {name: values[i].strip() for name, i in index.items()}
-        problems = []
-        username = get["gebruikersnaam"]
-        if not username:
-            problems.append(_("gebruikersnaam ontbreekt"))
-        elif username.lower() in seen:
-            problems.append(
-                _("gebruikersnaam %(u)s staat ook op regel %(line)d")
-                % {"u": username, "line": seen[username.lower()]}
-            )
-        else:
-            seen[username.lower()] = line
-        if get["email"]:
-            try:
-                validate_email(get["email"])
-            except ValidationError:
-                problems.append(_("ongeldig e-mailadres %(e)s") % {"e": get["email"]})
-        crebo = get["crebo"]
-        if crebo not in qualifications:
-            try:
-                qualifications[crebo] = find_qualification(crebo) if crebo else None
-            except QualificationNotFound:
-                qualifications[crebo] = None
-        qualification = qualifications[crebo]
-        if qualification is None:
-            problems.append(_("onbekend crebo %(c)s") % {"c": crebo or "—"})
-        if not get["klas"]:
-            problems.append(_("klas ontbreekt"))
-        try:
-            start_year = int(get["startjaar"])
-            if not 2000 <= start_year <= 2100:
-                raise ValueError
-        except ValueError:
-            start_year = 0
-            problems.append(_("ongeldig startjaar %(y)s") % {"y": get["startjaar"] or "—"})
-        try:
-            started_on = _parse_date(get["startdatum"])
-        except ValueError:
-            started_on = None
-            problems.append(
-                _("ongeldige startdatum %(d)s (gebruik JJJJ-MM-DD)")
-                % {"d": get["startdatum"] or "—"}
-            )
-        if problems:
-            errors.append((line, "; ".join(problems)))
-            continue
-        rows.append(
-            ImportRow(
-                line=line,
-                username=username,
-                first_name=get["voornaam"],
-                last_name=get["achternaam"],
-                email=get["email"],
-                qualification=qualification,
-                klas=get["klas"],
-                start_year=start_year,
-                started_on=started_on,
-            )
+    try:
+        for values in reader:
+            _parse_row(values, reader.line_num, header, index, seen, qualifications, rows, errors)
+    except csv.Error as exc:
+        # A field over the csv module's limit (131,072 characters) or a broken quote.
+        errors.append(
+            (reader.line_num, _("Deze regel kan niet gelezen worden: %(e)s") % {"e": exc})
         )
     if not rows and not errors:
         errors.append((1, _("Het bestand bevat geen studenten.")))
     return rows, errors
+
+
+LENGTHS = [
+    ("gebruikersnaam", User, "username"),
+    ("voornaam", User, "first_name"),
+    ("achternaam", User, "last_name"),
+    ("email", User, "email"),
+    ("klas", Cohort, "name"),
+]
+
+
+def _too_long(model, field: str, value: str) -> bool:
+    return len(value) > model._meta.get_field(field).max_length
+
+
+def _parse_row(values, line, header, index, seen, qualifications, rows, errors) -> None:
+    if not any(v.strip() for v in values):
+        return
+    if len(values) < len(header):
+        errors.append((line, _("Te weinig kolommen.")))
+        return
+    get = {name: values[i].strip() for name, i in index.items()}
+    problems = []
+    username = get["gebruikersnaam"]
+    if not username:
+        problems.append(_("gebruikersnaam ontbreekt"))
+    elif username.lower() in seen:
+        problems.append(
+            _("gebruikersnaam %(u)s staat ook op regel %(line)d")
+            % {"u": username, "line": seen[username.lower()]}
+        )
+    else:
+        seen[username.lower()] = line
+    if get["email"]:
+        try:
+            validate_email(get["email"])
+        except ValidationError:
+            problems.append(_("ongeldig e-mailadres %(e)s") % {"e": get["email"]})
+    crebo = get["crebo"]
+    if crebo not in qualifications:
+        try:
+            qualifications[crebo] = find_qualification(crebo) if crebo else None
+        except QualificationNotFound:
+            qualifications[crebo] = None
+    qualification = qualifications[crebo]
+    if qualification is None:
+        problems.append(_("onbekend crebo %(c)s") % {"c": crebo or "—"})
+    if not get["klas"]:
+        problems.append(_("klas ontbreekt"))
+    try:
+        start_year = int(get["startjaar"])
+        if not 2000 <= start_year <= 2100:
+            raise ValueError
+    except ValueError:
+        start_year = 0
+        problems.append(_("ongeldig startjaar %(y)s") % {"y": get["startjaar"] or "—"})
+    try:
+        started_on = _parse_date(get["startdatum"])
+    except ValueError:
+        started_on = None
+        problems.append(
+            _("ongeldige startdatum %(d)s (gebruik JJJJ-MM-DD)") % {"d": get["startdatum"] or "—"}
+        )
+    # Checked here, not left to the database: SQLite stores any length, PostgreSQL refuses.
+    for column, model, name in LENGTHS:
+        if _too_long(model, name, get[column]):
+            problems.append(
+                _("%(col)s is langer dan %(n)d tekens")
+                % {"col": column, "n": model._meta.get_field(name).max_length}
+            )
+    if problems:
+        errors.append((line, "; ".join(problems)))
+        return
+    rows.append(
+        ImportRow(
+            line=line,
+            username=username,
+            first_name=get["voornaam"],
+            last_name=get["achternaam"],
+            email=get["email"],
+            qualification=qualification,
+            klas=get["klas"],
+            start_year=start_year,
+            started_on=started_on,
+        )
+    )
 
 
 def students_import(*, data: bytes, school_name: str) -> ImportResult:

@@ -176,6 +176,17 @@ def _read(stream: IO[bytes], max_bytes: int | None) -> Iterator[ParsedDossier]:
         raise SbbFormatError(
             _("Het bestand is om veiligheidsredenen geweigerd: %(error)s") % {"error": exc}
         ) from exc
+    except (ValueError, LookupError) as exc:
+        # expat reads only single-byte and UTF-8 input: a declared UTF-7 or UTF-16 ends here
+        # (ValueError), and a name Python does not know as LookupError.
+        if "encoding" not in str(exc):
+            raise
+        raise SbbFormatError(
+            _(
+                "De tekenset die het bestand opgeeft wordt niet ondersteund. Sla het op als "
+                "UTF-8 en probeer het opnieuw."
+            )
+        ) from exc
     except DefusedET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         column += 1  # expat counts columns from 0, people and editors from 1
