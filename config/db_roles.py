@@ -2,11 +2,12 @@
 
 `manage.py migrate` runs as the owner of the schema (DATABASE_MIGRATE_URL) and, when the app
 connects as another role (DATABASE_URL), ends by calling `grant_app_role()`: it creates that
-role if it is missing (with the password in DATABASE_URL) and grants SELECT, INSERT, UPDATE and
-DELETE on every table, USAGE, SELECT and UPDATE on every sequence, and the same by default on
-whatever later migrations make. The role owns nothing, so it cannot ALTER TABLE … DISABLE
-TRIGGER, drop the insert-only triggers (config.append_only) or TRUNCATE; a role that is a superuser, may bypass
-row security, or owns anything in the database is refused with an error instead of trusted.
+role if it is missing (with the password in DATABASE_URL) and grants SELECT, INSERT, UPDATE
+and DELETE on every table, USAGE, SELECT and UPDATE on every sequence, and the same by default
+on whatever later migrations make. The role owns nothing, so it cannot ALTER TABLE … DISABLE
+TRIGGER, drop the insert-only triggers (config.append_only) or TRUNCATE. A role that is a
+superuser, may create roles, bypasses row security, or owns anything in the database is
+refused with an error instead of trusted.
 """
 
 from urllib.parse import unquote, urlsplit
