@@ -29,6 +29,7 @@ REQUIRED_ENV = {
     "DJANGO_ALLOWED_HOSTS": None,
     "DJANGO_SECURE": "1",
     "DATABASE_URL": re.compile(r"^postgres(ql)?://[^@/]+@db:5432/\w+$"),
+    "DATABASE_MIGRATE_URL": re.compile(r"^postgres(ql)?://[^@/]+@db:5432/\w+$"),
     "CELERY_BROKER_URL": "redis://redis:6379/0",
     "DJANGO_STATIC_ROOT": "/app/var/static",
     "DJANGO_MEDIA_ROOT": "/app/var/media",
@@ -159,9 +160,15 @@ def test_app_services_share_the_image_and_environment(services, env_example):
             assert expected.match(value), f".env.example: {key}={value}"
         elif expected is not None:
             assert value == expected, f".env.example: {key}={value}, expected {expected}"
-    # The database password is the db service's and the one in DATABASE_URL.
+    # Migrations run as the db service's owner; the app connects as another role, one that
+    # owns nothing (config.db_roles), on the same database.
     password = env_example["POSTGRES_PASSWORD"]
-    assert f":{password}@db:" in env_example["DATABASE_URL"]
+    owner = env_example["DATABASE_MIGRATE_URL"]
+    app = env_example["DATABASE_URL"]
+    assert owner.startswith(f"postgres://{services['db']['environment']['POSTGRES_USER']}:")
+    assert f":{password}@db:" in owner
+    assert app.split("@", 1)[0].split("//")[1].split(":")[0] != owner.split("//")[1].split(":")[0]
+    assert app.rsplit("/", 1)[1] == owner.rsplit("/", 1)[1] == "bekwaam"
     assert "${POSTGRES_PASSWORD" in services["db"]["environment"]["POSTGRES_PASSWORD"]
 
 
