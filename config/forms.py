@@ -1,5 +1,6 @@
 """Form helpers shared by every app."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,3 +30,22 @@ class LoginForm(AuthenticationForm):
                 _("Een gebruikersnaam heeft hoogstens %(limit)d tekens.") % {"limit": limit}
             )
         return username
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that refuses an id no table can hold as "not one of the
+    choices", before it reaches the database (SQLite raises OverflowError on it: a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                in_range = -(2**63) <= int(pk) < 2**63
+            except (TypeError, ValueError):
+                in_range = True  # not a number: Django's own check says so
+            if not in_range:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

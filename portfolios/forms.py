@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import IdsChoiceField
 from qualifications.selectors import criteria_for
 
 from . import uploads
@@ -50,7 +51,7 @@ class EvidenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat deed je, wat ging goed, wat zou je een volgende keer anders doen?"),
     )
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = IdsChoiceField(
         label=_("Gedrag dat dit bewijsstuk laat zien"),
         queryset=None,
         required=False,
@@ -64,7 +65,7 @@ class EvidenceForm(forms.Form):
         help_text=_("Eén webadres per regel, bijvoorbeeld een video op het schoolkanaal."),
     )
 
-    remove_files = forms.ModelMultipleChoiceField(
+    remove_files = IdsChoiceField(
         label=_("Bestanden weghalen"),
         queryset=None,
         required=False,
