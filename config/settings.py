@@ -111,6 +111,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A persistent connection that died (a PostgreSQL restart or failover) is replaced
+        # before the request uses it, instead of failing that request with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -170,6 +173,52 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage: with a bucket, uploads, thumbnails and reports live in an S3-compatible
+# store (MinIO, a cloud bucket), so any web node or worker can read what another wrote.
+# The names are django-storages' own. Without a bucket the local disk above stays the
+# embedded default.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _endpoint,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME")
+            or ("us-east-1" if _endpoint else None),
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # A self-hosted endpoint (http://minio:9000) has no per-bucket host names.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE")
+            or ("path" if _endpoint else None),
+            "signature_version": "s3v4",
+            # Objects stay private: no ACL, no public URL; every read goes through a view.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Uploads get random names, and reports are written under their job's name on
+            # purpose: a PUT replaces an object whole, readers see the old or the new one.
+            "file_overwrite": True,
+            # Files read whole (thumbnails, ZIPs) spill to a temporary file past 5 MB.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
+# The cache is shared by every web node when Redis is configured, so nothing a request
+# needs lives in one process; the embedded default keeps a per-process memory cache.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "bekwaam",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The embedded default serves static files straight from the finders; production runs
 # collectstatic and lets nginx serve them.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
