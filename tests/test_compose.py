@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_smoke import WEB_PROCESS, WORKER_PROCESS
+from tests.processes import WEB_PROCESS, WORKER_PROCESS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
