@@ -116,9 +116,7 @@ def walk(storage: Storage | None = None, top: str = "") -> Iterator[str]:
     except FileNotFoundError:
         return
     for name in sorted(files):
-        # Half-written report files are a writer's, not part of what is stored.
-        if not (name.startswith(".") and name.endswith(".part")):
-            yield posixpath.join(top, name) if top else name
+        yield posixpath.join(top, name) if top else name
     for directory in sorted(directories):
         yield from walk(storage, posixpath.join(top, directory) if top else directory)
 

@@ -220,3 +220,17 @@ def test_presigned_urls_are_short_lived_and_objects_private(s3_storage):
     assert datetime.timedelta(seconds=default_storage.querystring_expire) <= datetime.timedelta(
         minutes=5
     )
+
+
+def test_deploy_check_wants_one_secret_key_when_files_are_in_a_bucket(settings, monkeypatch):
+    from maintenance.checks import shared_secret_key
+
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    assert shared_secret_key(None) == []  # local disk: one node
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
+    assert [w.id for w in shared_secret_key(None)] == ["bekwaam.W001"]
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+    assert shared_secret_key(None) == []

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from portfolios.management.commands.seed_demo import tiny_png
 from tests.portfolio_fixtures import PDF_BYTES, stored_files
 from tests.processes import (
     BROKER_URL,
@@ -117,7 +118,10 @@ def test_two_web_nodes_share_nothing_but_the_database_redis_and_the_bucket(
             "reflection": "Geüpload via node A.",
             "links": "",
         },
-        files=[("files", ("verslag-a.pdf", PDF_BYTES, "application/pdf"))],
+        files=[
+            ("files", ("verslag-a.pdf", PDF_BYTES, "application/pdf")),
+            ("files", ("foto-a.png", tiny_png("teal"), "image/png")),
+        ],
         headers={"Referer": form_url},
         timeout=20,
     )
@@ -135,12 +139,16 @@ def test_two_web_nodes_share_nothing_but_the_database_redis_and_the_bucket(
     po, _ = login(b, "praktijkopleider", DEMO_PASSWORD)
     page = po.get(f"{b}/portfolio/bewijs/{evidence_pk}/", timeout=10)
     assert page.status_code == 200 and "verslag-a.pdf" in page.text
-    file_url = re.search(r'href="(/portfolio/bestand/\d+/)"', page.text).group(1)
+    file_url = re.search(r'href="(/portfolio/bestand/\d+/)">verslag-a\.pdf<', page.text).group(1)
     download = po.get(f"{b}{file_url}", timeout=10)
     assert download.status_code == 200, processes.logs()
     assert download.content == PDF_BYTES
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    # The photo's thumbnail was made by the worker (or by node B on demand) into the bucket.
+    thumb_url = re.search(r'src="(/portfolio/bestand/\d+/miniatuur/)"', page.text).group(1)
+    thumb = po.get(f"{b}{thumb_url}", timeout=10)
+    assert thumb.status_code == 200 and thumb.content.startswith(b"\xff\xd8\xff")
 
     # A report asked for on node A is made by the worker and downloaded from node B.
     portfolio = student.get(f"{a}/portfolio/{enrolment_pk}/", timeout=10)
@@ -172,7 +180,7 @@ def test_two_web_nodes_share_nothing_but_the_database_redis_and_the_bucket(
 
     keys = bucket_keys(s3_server, s3_bucket)
     assert any(k.startswith("reports/") for k in keys)
-    assert any(k.startswith("evidence/") for k in keys)
+    assert any(k.startswith("evidence/thumb-") for k in keys)
     for name in ("node-a", "node-b", "worker"):
         assert not stored_files(tmp_path / name / "media"), f"{name} wrote to its local disk"
     processes.check_running()
