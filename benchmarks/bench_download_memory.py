@@ -109,14 +109,18 @@ def main() -> None:
             "NO_PROXY": "127.0.0.1",
         }
         for method in ("stream", "s3file_baseline"):
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", method],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-            ).stdout.strip().splitlines()[-1]
+            out = (
+                subprocess.run(
+                    [sys.executable, __file__, "--child", method],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             result = json.loads(out)
             assert result.pop("bytes") == args.mib * 1024 * 1024
             print(

@@ -226,6 +226,7 @@ def test_deploy_check_wants_one_secret_key_when_files_are_in_a_bucket(settings, 
     from maintenance.checks import shared_secret_key
 
     monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    monkeypatch.setenv("BEKWAAM_BADGE_SIGNING_KEY", "a2V5")
     assert shared_secret_key(None) == []  # local disk: one node
     settings.STORAGES = {
         **settings.STORAGES,
