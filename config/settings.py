@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "credentials",
+    # Backups and storage checks: knows every app's files, so it comes last.
+    "maintenance",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +184,58 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage: with a bucket, uploads, thumbnails and reports live in an S3-compatible
+# store (MinIO, a cloud bucket), so any web node or worker can read what another wrote.
+# The names are django-storages' own. Without a bucket the local disk above stays the
+# embedded default.
+
+
+def s3_storage(environ) -> dict:
+    """The STORAGES entry for an S3-compatible bucket, from django-storages' names."""
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL") or None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": endpoint,
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or ("us-east-1" if endpoint else None),
+            "location": environ.get("AWS_LOCATION", ""),
+            # A self-hosted endpoint (http://minio:9000) has no per-bucket host names.
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE")
+            or ("path" if endpoint else None),
+            "signature_version": "s3v4",
+            # Objects stay private: no ACL, no public URL; every read goes through a view.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Uploads get random names, and reports are written under their job's name on
+            # purpose: a PUT replaces an object whole, readers see the old or the new one.
+            "file_overwrite": True,
+            # Files read whole (thumbnails, ZIP assembly) spill to a temporary file past 5 MB.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
+
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = s3_storage(os.environ)
+
+# The cache is shared by every web node when Redis is configured, so nothing a request
+# needs lives in one process; the embedded default keeps a per-process memory cache.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "bekwaam",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The embedded default serves static files straight from the finders; production runs
 # collectstatic and lets nginx serve them.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)

@@ -51,8 +51,11 @@ def thumbnail_make(*, file_id: int) -> EvidenceFile | None:
         return None
     if evidence_file.thumbnail:
         return evidence_file
-    with evidence_file.file.open("rb") as source:
-        content = render_thumbnail(source)
+    try:
+        with evidence_file.file.open("rb") as source:
+            content = render_thumbnail(source)
+    except FileNotFoundError:
+        return None  # the original is gone: manage.py check_files reports it
     if content is None:
         return None
     storage = evidence_file.thumbnail.storage

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config import storage
 from config.forms import apply_errors
 from organisation.permissions import get_enrolment_for_user, is_owner
 
@@ -335,20 +336,28 @@ def inbox(request):
 @login_required
 def file_download(request, pk: int):
     evidence_file = get_evidence_file_for_user(request.user, pk)
-    if settings.BEKWAAM_X_ACCEL_REDIRECT:
+    name = evidence_file.file.name
+    if settings.BEKWAAM_X_ACCEL_REDIRECT and storage.on_local_disk(evidence_file.file.storage):
+        if not evidence_file.file.storage.exists(name):
+            return storage.missing_file_response(request, name)
         # nginx serves the bytes from an internal location; Django has done the access check.
         response = HttpResponse(content_type=evidence_file.content_type)
-        response["X-Accel-Redirect"] = "/protected-media/" + quote(evidence_file.file.name)
+        response["X-Accel-Redirect"] = "/protected-media/" + quote(name)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=evidence_file.original_name
         )
     else:
+        try:
+            stream = storage.open_for_download(name, evidence_file.file.storage)
+        except FileNotFoundError:
+            return storage.missing_file_response(request, name)
         response = FileResponse(
-            evidence_file.file.open("rb"),
+            stream,
             as_attachment=True,
             filename=evidence_file.original_name,
             content_type=evidence_file.content_type,
         )
+        response["Content-Length"] = str(stream.size)
     # Never let a browser render an upload inline or guess another type for it.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -367,7 +376,14 @@ def file_thumbnail(request, pk: int):
         evidence_file = thumbnail_make(file_id=evidence_file.pk)
         if evidence_file is None or not evidence_file.thumbnail:
             raise Http404
-    response = FileResponse(evidence_file.thumbnail.open("rb"), content_type="image/jpeg")
+    try:
+        stream = storage.open_for_download(
+            evidence_file.thumbnail.name, evidence_file.thumbnail.storage
+        )
+    except FileNotFoundError:
+        return storage.missing_file_response(request, evidence_file.thumbnail.name)
+    response = FileResponse(stream, content_type="image/jpeg")
+    response["Content-Length"] = str(stream.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response

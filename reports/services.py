@@ -4,27 +4,28 @@ A job moves queued -> running -> done | failed. Workers claim it with a conditio
 that only succeeds on a queued job or on a running one whose lease has passed, so a task
 delivered twice (acks_late redelivers after a worker dies) renders the report once, and a
 report whose worker was SIGKILLed is rendered by the next worker that gets the message
-(redelivery, or the beat sweep). Output files are written under a name fixed by the job, via
-a temporary file and an atomic rename, so a second run replaces rather than adds a file.
+(redelivery, or the beat sweep). Output files are written under a name fixed by the job, through
+the storage, replacing whole (config.storage.write_replacing), so a second run replaces
+rather than adds a file.
 """
 
 import datetime
 import io
 import logging
-import os
 import secrets
-import tempfile
+import shutil
 import time
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.storage import write_replacing
 from config.tasks import enqueue_on_commit
 from organisation.models import Cohort, Enrolment, User
 
@@ -72,7 +73,7 @@ def _cohort_fingerprint(cohort: Cohort) -> str:
 
 
 def _output_exists(job: ReportJob) -> bool:
-    return bool(job.output) and (Path(settings.MEDIA_ROOT) / job.output).is_file()
+    return bool(job.output) and default_storage.exists(job.output)
 
 
 def report_request(
@@ -161,16 +162,8 @@ def _mine(job_id: int, token: str):
 
 
 def _write(relative: str, content: bytes) -> None:
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Through the storage (disk or bucket), replacing whole: see config.storage.
+    write_replacing(relative, content)
 
 
 @dataclass
@@ -306,8 +299,11 @@ def _run_cohort(job: ReportJob, token: str) -> str:
         archive.writestr("klasoverzicht.pdf", summary)
         for enrolment in enrolments:
             child = children[enrolment.pk]
-            path = Path(settings.MEDIA_ROOT) / child.output
-            archive.write(path, f"{enrolment.student.username}.pdf")
+            with (
+                default_storage.open(child.output, "rb") as source,
+                archive.open(f"{enrolment.student.username}.pdf", "w") as target,
+            ):
+                shutil.copyfileobj(source, target)
     output, zip_name = f"reports/job-{job.pk}.pdf", f"reports/job-{job.pk}.zip"
     _write(output, summary)
     _write(zip_name, buffer.getvalue())

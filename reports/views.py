@@ -1,15 +1,13 @@
 """Request a report, watch its status, download it. Rendering never happens here: the
 views record a job and a worker makes the PDF (tasks.render_report)."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from config import storage
 from organisation.permissions import get_cohort_for_user, visible_cohorts
 
 from . import selectors, services, verification
@@ -68,15 +66,17 @@ def job_retry(request, pk: int):
     return redirect("reports:job", job.pk)
 
 
-def _send(job: ReportJob, relative: str, filename: str, content_type: str):
+def _send(request, job: ReportJob, relative: str, filename: str, content_type: str):
     if job.status != ReportJob.Status.DONE or not relative:
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / relative
-    if not path.is_file():
-        raise Http404
+    try:
+        stream = storage.open_for_download(relative)
+    except FileNotFoundError:
+        return storage.missing_file_response(request, relative)
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        stream, as_attachment=True, filename=filename, content_type=content_type
     )
+    response["Content-Length"] = str(stream.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -92,14 +92,14 @@ def _basename(job: ReportJob) -> str:
 @login_required
 def download(request, pk: int):
     job = selectors.get_job_for_user(request.user, pk)
-    return _send(job, job.output, f"{_basename(job)}.pdf", "application/pdf")
+    return _send(request, job, job.output, f"{_basename(job)}.pdf", "application/pdf")
 
 
 @require_GET
 @login_required
 def download_archive(request, pk: int):
     job = selectors.get_job_for_user(request.user, pk)
-    return _send(job, job.archive, f"{_basename(job)}.zip", "application/zip")
+    return _send(request, job, job.archive, f"{_basename(job)}.zip", "application/zip")
 
 
 # Public: no login. Guessing kenmerken is slowed to VERIFY_RATE per address.

@@ -19,7 +19,15 @@ from qualifications.models import (
 ROLES = ["student", "praktijkopleider", "docent", "assessor", "beheerder"]
 
 # Fixtures for the portfolio tests (klas, leerbedrijf, BPV-periodes, sample files).
-pytest_plugins = ["tests.portfolio_fixtures", "tests.assessment_fixtures", "tests.report_fixtures"]
+# The processes fixture (subprocesses stopped at the end) and the S3 server, for the tests that
+# start real servers.
+pytest_plugins = [
+    "tests.portfolio_fixtures",
+    "tests.assessment_fixtures",
+    "tests.report_fixtures",
+    "tests.processes",
+    "tests.s3",
+]
 
 
 @pytest.fixture(autouse=True)

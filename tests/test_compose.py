@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_smoke import WEB_PROCESS, WORKER_PROCESS
+from tests.processes import WEB_PROCESS, WORKER_PROCESS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
@@ -22,7 +22,7 @@ ENV_EXAMPLE = BASE_DIR / ".env.example"
 NGINX_CONF = BASE_DIR / "deploy" / "nginx.conf"
 SCHEMA_FILE = BASE_DIR / "node_modules" / "dclint" / "schemas" / "compose.schema.json"
 
-SERVICES = {"db", "redis", "web", "worker", "beat", "nginx"}
+SERVICES = {"db", "redis", "minio", "web", "worker", "beat", "nginx"}
 APP_SERVICES = ["web", "worker", "beat"]
 REQUIRED_ENV = {
     "DJANGO_SECRET_KEY": None,
@@ -32,8 +32,13 @@ REQUIRED_ENV = {
     "DATABASE_MIGRATE_URL": re.compile(r"^postgres(ql)?://[^@/]+@db:5432/\w+$"),
     "CELERY_BROKER_URL": "redis://redis:6379/0",
     "DJANGO_STATIC_ROOT": "/app/var/static",
-    "DJANGO_MEDIA_ROOT": "/app/var/media",
     "WHITENOISE_USE_FINDERS": "0",
+    # Files in the minio service's bucket, the cache in Redis: stateless app containers.
+    "AWS_STORAGE_BUCKET_NAME": re.compile(r"^[a-z0-9][a-z0-9.-]{2,62}$"),
+    "AWS_S3_ENDPOINT_URL": "http://minio:9000",
+    "AWS_ACCESS_KEY_ID": None,
+    "AWS_SECRET_ACCESS_KEY": re.compile(r"^.{8,}$"),
+    "CACHE_URL": "redis://redis:6379/1",
 }
 PORT = re.compile(
     r"^(\d{1,3}(\.\d{1,3}){3}:)?\d{1,5}(-\d{1,5})?(:\d{1,5}(-\d{1,5})?)?(/(tcp|udp))?$"
@@ -121,11 +126,13 @@ def test_services_are_complete_and_well_formed(services):
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
     assert services["nginx"]["image"].startswith("nginx:1.27")
+    # A pinned MinIO release, not whatever "latest" is on the day of an upgrade.
+    assert re.match(r"^minio/minio:RELEASE\.\d{4}-", services["minio"]["image"])
 
 
 def test_named_volumes_are_declared_and_files_exist(compose, services):
     declared = set(compose.get("volumes") or {})
-    assert {"pgdata", "static", "media"} <= declared
+    assert {"pgdata", "static", "miniodata"} <= declared
     used = set()
     for name, service in services.items():
         for target, source in mounts(service).items():
@@ -137,6 +144,7 @@ def test_named_volumes_are_declared_and_files_exist(compose, services):
                 used.add(source)
     assert used == declared, f"declared but unused volumes: {declared - used}"
     assert mounts(services["db"])["/var/lib/postgresql/data"] == "pgdata"
+    assert mounts(services["minio"])["/data"] == "miniodata"
 
 
 def test_app_services_share_the_image_and_environment(services, env_example):
@@ -172,21 +180,43 @@ def test_app_services_share_the_image_and_environment(services, env_example):
     assert "${POSTGRES_PASSWORD" in services["db"]["environment"]["POSTGRES_PASSWORD"]
 
 
-def test_static_and_media_paths_line_up(services, env_example):
+def test_static_paths_line_up_and_no_app_container_keeps_files(services, env_example):
     web, nginx = mounts(services["web"]), mounts(services["nginx"])
-    static_root, media_root = env_example["DJANGO_STATIC_ROOT"], env_example["DJANGO_MEDIA_ROOT"]
-    assert web[static_root] == "static" and web[media_root] == "media"
-    assert mounts(services["worker"])[media_root] == "media"
+    static_root = env_example["DJANGO_STATIC_ROOT"]
+    assert web[static_root] == "static"
     nginx_conf = NGINX_CONF.read_text()
     static_alias = re.search(r"location /static/ \{[^}]*alias ([^;]+);", nginx_conf)
-    media = re.search(r"location /protected-media/ \{([^}]*)\}", nginx_conf)
-    assert static_alias and media
+    assert static_alias
     assert nginx[static_alias.group(1).rstrip("/")] == "static"
-    assert re.search(r"^\s*internal;", media.group(1), re.M), "/protected-media/ must be internal"
-    media_alias = re.search(r"alias ([^;]+);", media.group(1)).group(1)
-    assert nginx[media_alias.rstrip("/")] == "media"
     assert "client_max_body_size 110m;" in nginx_conf
     assert nginx["/etc/nginx/nginx.conf"] == "./deploy/nginx.conf"
+    # Uploads and reports live in the bucket: no app container mounts a media directory,
+    # so web and worker can be scaled to more replicas (tests/maintenance/test_two_nodes.py).
+    for name in APP_SERVICES:
+        assert not any("media" in target for target in mounts(services[name])), name
+    assert "DJANGO_MEDIA_ROOT" not in env_example
+    assert env_example.get("BEKWAAM_X_ACCEL_REDIRECT", "0") == "0"
+    # X-Accel-Redirect stays available for local-disk deployments: internal only.
+    media = re.search(r"location /protected-media/ \{([^}]*)\}", nginx_conf)
+    assert media and re.search(r"^\s*internal;", media.group(1), re.M)
+
+
+def test_minio_is_the_apps_bucket_and_stays_internal(services, env_example):
+    minio = services["minio"]
+    assert "ports" not in minio, "MinIO must not be published: downloads go through Bekwaam"
+    assert "9000" in [str(port) for port in minio.get("expose", [])]
+    environment = minio["environment"]
+    assert "${AWS_ACCESS_KEY_ID" in environment["MINIO_ROOT_USER"]
+    assert "${AWS_SECRET_ACCESS_KEY" in environment["MINIO_ROOT_PASSWORD"]
+    assert argv(minio["command"])[:2] == ["server", "/data"]
+    assert minio["healthcheck"]["test"] == ["CMD", "mc", "ready", "local"]
+    for name in ("web", "worker"):
+        depends = services[name]["depends_on"]
+        assert depends["minio"]["condition"] == "service_healthy", name
+    host = re.match(r"^http://([^:/]+):9000$", env_example["AWS_S3_ENDPOINT_URL"]).group(1)
+    assert host in services
+    assert env_example["CACHE_URL"].startswith("redis://redis:")
+    assert env_example["CACHE_URL"] != env_example["CELERY_BROKER_URL"]
 
 
 def test_processes_are_the_ones_the_smoke_test_starts(services):
@@ -211,4 +241,5 @@ def test_entrypoint_migrates_and_collects_static_for_web():
     text = script.read_text()
     assert "manage.py migrate --noinput" in text
     assert "manage.py collectstatic --noinput" in text
+    assert "manage.py ensure_bucket" in text
     assert 'exec "$@"' in text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_smoke import DATABASE_URL, fresh_database
+from tests.processes import DATABASE_URL, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS_LAYOUT = "42f1ad0"  # main before "Restructure:" moved people into organisation

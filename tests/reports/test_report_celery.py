@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import Processes, executable, fresh_database, manage
 from tests.report_fixtures import pdf_text
-from tests.test_smoke import Processes, executable, fresh_database, manage
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
