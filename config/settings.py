@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "credentials",
+    "notifications",
     # Backups and storage checks: knows every app's files, so it comes last.
     "maintenance",
 ]
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -176,6 +178,7 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm at set-up (package.json), never from a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
 ]
 # Uploads live outside the web root and are only served through access-checked views.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
@@ -293,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolios.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Sends outbox mails that never reached the broker, were deferred or lost their worker.
+    "notifications-sweep-mail": {
+        "task": "notifications.tasks.sweep_mail",
+        "schedule": float(os.environ.get("BEKWAAM_MAIL_SWEEP_INTERVAL", "30")),
+    },
     # Re-queues report jobs whose worker died (reports.services.sweep_stuck_jobs).
     "reports-sweep-stuck": {
         "task": "reports.tasks.sweep_stuck_reports",
@@ -304,6 +312,23 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
+# Publishing a task while the broker is down gives up after about a second (then the request
+# goes on and the outbox sweep sends later) instead of holding the request for long.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS.update(socket_connect_timeout=3, socket_timeout=10)
+# Outbox mails: a worker holds a mail this many seconds (the send task is killed before), and
+# beat sweeps every BEKWAAM_MAIL_SWEEP_INTERVAL seconds: a mail whose worker died goes out
+# within lease + interval (90 s by default).
+BEKWAAM_MAIL_LEASE = int(os.environ.get("BEKWAAM_MAIL_LEASE", "60"))
+# The sweep leaves a just-written mail to its own task for this many seconds.
+BEKWAAM_MAIL_SWEEP_GRACE = int(os.environ.get("BEKWAAM_MAIL_SWEEP_GRACE", "15"))
+# Tests only: seconds a mail task sleeps after claiming its row, to kill it mid-send.
+BEKWAAM_MAIL_TEST_DELAY = float(os.environ.get("BEKWAAM_MAIL_TEST_DELAY", "0"))
 # PDF reports: a worker's claim on a job lasts this long (also the task's hard time limit).
 BEKWAAM_REPORT_TIME_LIMIT = int(os.environ.get("BEKWAAM_REPORT_TIME_LIMIT", "300"))
 # Tests only: seconds a report task sleeps after claiming its job, to kill it mid-report.
@@ -320,6 +345,11 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Well inside the mail lease (BEKWAAM_MAIL_LEASE): a hung server is an error, not a stall.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# The file backend (DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes each mail under this directory; the outbox tests read what a worker sent there.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bekwaam <noreply@localhost>")
 
 # SBB XML uploads: a full SBB export is tens of MB.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("klassen/", include("dashboards.urls")),
     path("rapporten/", include("reports.urls")),
     path("badges/", include("credentials.urls")),
+    path("meldingen/", include("notifications.urls")),
     path("", include("assessments.urls")),
     path("beheer/", admin.site.urls),
 ]
