@@ -14,7 +14,7 @@ from portfolios.models import SignOffEvent
 from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import criteria_for, werkprocessen_of
 
-from . import cesuur
+from . import cesuur, notifications
 from .models import (
     Beoordeling,
     CrucialCriterion,
@@ -223,6 +223,8 @@ def _record(
         )
         for s in sorted(scores, key=lambda s: list(texts).index(s.criterion_id))
     )
+    # In the transaction that records the result: the student is told exactly when it holds.
+    notifications.notify_result(vaststelling=vaststelling)
     return vaststelling
 
 

@@ -15,15 +15,13 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from config.mail import absolute_url
 from config.tasks import enqueue_on_commit
 
 from . import tasks
 from .models import Notification, OutgoingMail
 
-
-def absolute_url(path: str) -> str:
-    """Links in mails are absolute: mails are sent by a worker, not inside a request."""
-    return settings.BEKWAAM_BASE_URL.rstrip("/") + path
+__all__ = ["absolute_url", "mail_queue", "notify", "render_mail"]
 
 
 def _display_name(user) -> str:

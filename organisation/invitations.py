@@ -4,9 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.tasks import enqueue_on_commit
-
-from . import tasks
+from . import mail
 from .models import Leerbedrijf, Praktijkopleider, User
 from .services import praktijkopleider_create, user_create
 
@@ -46,6 +44,7 @@ def praktijkopleider_invite(
         praktijkopleider = existing.praktijkopleider
     else:
         raise ValidationError({"email": _("Er bestaat al een account met dit e-mailadres.")})
-    user_id = praktijkopleider.user_id
-    enqueue_on_commit(tasks.send_invite, user_id)
+    # A row of this transaction: the outbox sends it after commit, or later if the broker is
+    # away; the invite page answers with success either way.
+    mail.invite_queue(user=praktijkopleider.user)
     return praktijkopleider

@@ -1,12 +1,13 @@
-"""Celery tasks: thin wrappers that take ids and call one service. Enqueued on commit."""
+"""Celery tasks: thin wrappers that take ids and call one service."""
 
 from celery import shared_task
-
-from config.mail import MAIL_RETRY
+from django.db import transaction
 
 from . import mail
 
 
-@shared_task(**MAIL_RETRY)
+@shared_task
 def send_invite(user_id: int) -> None:
-    mail.invite_send(user_id=user_id)
+    # Invites are outbox rows now (invitations.py); this serves messages queued before.
+    with transaction.atomic():
+        mail.invite_send(user_id=user_id)

@@ -1,44 +1,36 @@
-"""E-mails about evidence. Called from tasks (tasks.py), never inside a web request.
+"""Notifications and e-mails about evidence and sign-offs, written to the outbox.
 
-Each mail is recorded in EvidenceNotification in the transaction that sends it: if sending
-fails the record rolls back and a retry sends it; if it succeeded, running again finds the
-record and sends nothing.
+Each function is called inside the transaction of its event (services.py), so the in-app
+notification and the mail row commit or roll back with the event; notifications.tasks sends
+the mail after commit, and its beat sweep sends it later when the broker was away. The
+dedup key (event and recipient) makes a second call write nothing.
+
+EvidenceNotification keeps recording which submissions a praktijkopleider was mailed about,
+so the daily digest names each submission once and never one already mailed.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from config.mail import absolute_url, send_templated
-from organisation.models import BpvPeriode, Praktijkopleider, User
+from notifications.services import absolute_url, mail_queue, notify, render_mail
+from organisation.models import BpvPeriode, Enrolment, Praktijkopleider, User
+from qualifications.models import Werkproces
 
-from .models import EvidenceEvent, EvidenceNotification
-
-
-def _evidence_url(event: EvidenceEvent) -> str:
-    return absolute_url(reverse("portfolios:evidence", args=[event.evidence_id]))
+from .models import EvidenceEvent, EvidenceNotification, SignOffEvent
 
 
-def _send(*, template: str, to: str, context: dict) -> None:
-    send_templated(template=f"portfolios/mail/{template}", to=to, context=context)
+def _evidence_path(event: EvidenceEvent) -> str:
+    return reverse("portfolios:evidence", args=[event.evidence_id])
 
 
-def _claim(*, event: EvidenceEvent, recipient: User, channel: str) -> bool:
-    """Record the mail; False when it was already sent."""
-    try:
-        with transaction.atomic():
-            EvidenceNotification.objects.create(event=event, recipient=recipient, channel=channel)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _praktijkopleiders_for(event: EvidenceEvent):
+def _praktijkopleiders_for(enrolment_id: int):
     today = timezone.localdate()
     return Praktijkopleider.objects.filter(
-        pk__in=BpvPeriode.objects.filter(
-            enrolment=event.evidence.enrolment_id, starts_on__lte=today
-        ).values("praktijkopleider_id")
+        pk__in=BpvPeriode.objects.filter(enrolment=enrolment_id, starts_on__lte=today).values(
+            "praktijkopleider_id"
+        )
     ).select_related("user")
 
 
@@ -48,55 +40,115 @@ def _event(event_id: int) -> EvidenceEvent:
     ).get(pk=event_id)
 
 
-def notify_submitted(*, event_id: int) -> int:
-    """Mail each praktijkopleider of the student, except those who want the daily digest."""
-    event = _event(event_id)
-    sent = 0
-    for po in _praktijkopleiders_for(event):
-        if po.daily_digest or not po.user.email:
-            continue
-        # One transaction per recipient: a failure for one leaves the others recorded.
-        with transaction.atomic():
-            immediate = EvidenceNotification.Channel.IMMEDIATE
-            if not _claim(event=event, recipient=po.user, channel=immediate):
-                continue
-            _send(
-                template="submitted",
-                to=po.user.email,
-                context={
-                    "recipient": po.user,
-                    "event": event,
-                    "student": event.evidence.enrolment.student,
-                    "url": _evidence_url(event),
-                },
-            )
-        sent += 1
-    return sent
+def _record(*, event: EvidenceEvent, recipient: User, channel: str) -> bool:
+    """Note that this person was told about this event; False when they were already."""
+    _, created = EvidenceNotification.objects.get_or_create(
+        event=event, recipient=recipient, defaults={"channel": channel}
+    )
+    return created
 
 
-@transaction.atomic
-def notify_reviewed(*, event_id: int) -> bool:
-    event = _event(event_id)
+def notify_submitted(*, event: EvidenceEvent) -> int:
+    """Tell each praktijkopleider of the student in the app, and by mail unless they chose
+    the daily digest. Returns how many were told now."""
     student = event.evidence.enrolment.student
-    if not student.email:
-        return False
-    if not _claim(event=event, recipient=student, channel=EvidenceNotification.Channel.IMMEDIATE):
-        return False
-    _send(
-        template="reviewed",
-        to=student.email,
-        context={
+    path = _evidence_path(event)
+    told = 0
+    for po in _praktijkopleiders_for(event.evidence.enrolment_id):
+        by_mail = not po.daily_digest and bool(po.user.email)
+        if by_mail and not _record(
+            event=event, recipient=po.user, channel=EvidenceNotification.Channel.IMMEDIATE
+        ):
+            continue
+        rendered = render_mail(
+            "portfolios/mail/submitted",
+            {"recipient": po.user, "event": event, "student": student, "url": absolute_url(path)},
+        )
+        written = notify(
+            recipient=po.user,
+            what=_("%(student)s heeft “%(title)s” ingediend voor %(code)s")
+            % {
+                "student": student.display_name,
+                "title": event.version.title,
+                "code": event.evidence.werkproces.code,
+            },
+            link=path,
+            actor=student,
+            dedup_key=f"evidence-event:{event.pk}:user:{po.user_id}",
+            mail=by_mail,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        told += written is not None
+    return told
+
+
+def notify_reviewed(*, event: EvidenceEvent) -> bool:
+    student = event.evidence.enrolment.student
+    accepted = event.kind == EvidenceEvent.Kind.ACCEPTED
+    path = _evidence_path(event)
+    rendered = render_mail(
+        "portfolios/mail/reviewed",
+        {"recipient": student, "event": event, "accepted": accepted, "url": absolute_url(path)},
+    )
+    written = notify(
+        recipient=student,
+        what=rendered.subject,
+        link=path,
+        actor=event.actor,
+        dedup_key=f"evidence-event:{event.pk}:user:{student.pk}",
+        mail=bool(student.email),
+        subject=rendered.subject,
+        body=rendered.body,
+    )
+    if written is not None and student.email:
+        _record(event=event, recipient=student, channel=EvidenceNotification.Channel.IMMEDIATE)
+    return written is not None
+
+
+def notify_sign_off(*, event: SignOffEvent) -> bool:
+    """Tell the student that a werkproces was signed off, or that a sign-off was withdrawn."""
+    enrolment: Enrolment = event.enrolment
+    student = enrolment.student
+    werkproces: Werkproces = event.werkproces
+    path = reverse("portfolios:werkproces", args=[enrolment.pk, werkproces.code])
+    signed = event.kind == SignOffEvent.Kind.SIGNED
+    rendered = render_mail(
+        "portfolios/mail/sign_off",
+        {
             "recipient": student,
             "event": event,
-            "accepted": event.kind == EvidenceEvent.Kind.ACCEPTED,
-            "url": _evidence_url(event),
+            "signed": signed,
+            "werkproces": werkproces,
+            "url": absolute_url(path),
         },
     )
-    return True
+    written = notify(
+        recipient=student,
+        what=rendered.subject,
+        link=path,
+        actor=event.actor,
+        dedup_key=f"sign-off-event:{event.pk}:user:{student.pk}",
+        mail=bool(student.email),
+        subject=rendered.subject,
+        body=rendered.body,
+    )
+    return written is not None
+
+
+def reviewed_again(*, event_id: int) -> bool:
+    """For messages queued before the outbox existed: writes nothing the second time."""
+    with transaction.atomic():
+        return notify_reviewed(event=_event(event_id))
+
+
+def submitted_again(*, event_id: int) -> int:
+    with transaction.atomic():
+        return notify_submitted(event=_event(event_id))
 
 
 def digest_send(*, praktijkopleider_id: int) -> int:
-    """One mail with every submission not yet mailed to this praktijkopleider."""
+    """Queue one mail with every submission not yet mailed to this praktijkopleider."""
     with transaction.atomic():
         po = (
             Praktijkopleider.objects.select_for_update()
@@ -128,13 +180,21 @@ def digest_send(*, praktijkopleider_id: int) -> int:
                 for event in events
             ]
         )
-        _send(
-            template="digest",
-            to=po.user.email,
-            context={
+        rendered = render_mail(
+            "portfolios/mail/digest",
+            {
                 "recipient": po.user,
-                "items": [(event, _evidence_url(event)) for event in events],
+                "items": [(event, absolute_url(_evidence_path(event))) for event in events],
                 "inbox_url": absolute_url(reverse("portfolios:inbox")),
             },
+        )
+        # The select_for_update above serialises digests of one praktijkopleider, and the
+        # events it names are recorded in this transaction: the key is one per digest.
+        mail_queue(
+            to=po.user.email,
+            subject=rendered.subject,
+            body=rendered.body,
+            dedup_key=f"digest:po:{po.pk}:events:{events[0].pk}-{events[-1].pk}",
+            recipient=po.user,
         )
         return len(events)

@@ -21,7 +21,7 @@ from organisation.permissions import current_bpv_of
 from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import criteria_for, werkprocessen_of
 
-from . import tasks, thumbnails, uploads
+from . import notifications, tasks, thumbnails, uploads
 from .events import actor_fields
 from .models import (
     Evidence,
@@ -248,7 +248,8 @@ def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
         kind=EvidenceEvent.Kind.SUBMITTED,
         **actor_fields(student),
     )
-    enqueue_on_commit(tasks.notify_evidence_submitted, event.pk)
+    # In the event's transaction: the notifications commit (or roll back) with it.
+    notifications.notify_submitted(event=event)
     return event
 
 
@@ -274,7 +275,7 @@ def evidence_review(
         feedback=feedback,
         **actor_fields(reviewer),
     )
-    enqueue_on_commit(tasks.notify_evidence_reviewed, event.pk)
+    notifications.notify_reviewed(event=event)
     return event
 
 
@@ -313,13 +314,15 @@ def werkproces_sign_off(
     kind = _latest_kind(SignOffEvent, enrolment=enrolment, werkproces=werkproces)
     if kind == SignOffEvent.Kind.SIGNED:
         raise ValidationError(_("Dit werkproces is al afgetekend."))
-    return SignOffEvent.objects.create(
+    event = SignOffEvent.objects.create(
         enrolment=enrolment,
         werkproces=werkproces,
         kind=SignOffEvent.Kind.SIGNED,
         declaration=declaration.strip(),
         **actor_fields(actor),
     )
+    notifications.notify_sign_off(event=event)
+    return event
 
 
 @transaction.atomic
@@ -334,13 +337,15 @@ def werkproces_sign_off_withdraw(
     kind = _latest_kind(SignOffEvent, enrolment=enrolment, werkproces=werkproces)
     if kind != SignOffEvent.Kind.SIGNED:
         raise ValidationError(_("Dit werkproces is niet afgetekend."))
-    return SignOffEvent.objects.create(
+    event = SignOffEvent.objects.create(
         enrolment=enrolment,
         werkproces=werkproces,
         kind=SignOffEvent.Kind.WITHDRAWN,
         reason=reason.strip(),
         **actor_fields(actor),
     )
+    notifications.notify_sign_off(event=event)
+    return event
 
 
 @transaction.atomic

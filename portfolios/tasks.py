@@ -2,23 +2,26 @@
 
 from celery import shared_task
 
-from config.mail import MAIL_RETRY
+from config.tasks import enqueue
 from organisation.models import Praktijkopleider
 
 from . import notifications, thumbnails
 
 
-@shared_task(**MAIL_RETRY)
+# The two notify_* tasks only serve messages queued before the outbox: the services now
+# write the notifications in the event's transaction, so these find them and write nothing.
+@shared_task
 def notify_evidence_submitted(event_id: int) -> int:
-    return notifications.notify_submitted(event_id=event_id)
+    return notifications.submitted_again(event_id=event_id)
 
 
-@shared_task(**MAIL_RETRY)
+@shared_task
 def notify_evidence_reviewed(event_id: int) -> bool:
-    return notifications.notify_reviewed(event_id=event_id)
+    return notifications.reviewed_again(event_id=event_id)
 
 
-@shared_task(**MAIL_RETRY)
+# The digest is written to the outbox (notifications.tasks sends it): no mail server here.
+@shared_task
 def send_digest(praktijkopleider_id: int) -> int:
     return notifications.digest_send(praktijkopleider_id=praktijkopleider_id)
 
@@ -30,7 +33,7 @@ def send_daily_digests() -> int:
     ids = list(Praktijkopleider.objects.filter(daily_digest=True).values_list("pk", flat=True))
     for pk in ids:
         # No transaction to wait for here: beat started us and we wrote nothing.
-        send_digest.delay(pk)
+        enqueue(send_digest, pk)
     return len(ids)
 
 

@@ -7,8 +7,7 @@ KEYS = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager"
 
 def _reset_pools(app) -> None:
     # The app caches its connection and producer pools; they still point at the old broker.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # (Not closed: kombu keeps them in a global registry and hands them out again.)
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -15,14 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each app with the apps it may import from.
 ALLOWED = {
     "qualifications": set(),
-    "organisation": {"qualifications"},
-    "portfolios": {"qualifications", "organisation"},
-    "assessments": {"qualifications", "organisation", "portfolios"},
-    "dashboards": {"qualifications", "organisation", "portfolios", "assessments"},
-    "reports": {"qualifications", "organisation", "portfolios", "assessments"},
-    "credentials": {"qualifications", "organisation", "portfolios", "assessments"},
+    "notifications": set(),
+    "organisation": {"qualifications", "notifications"},
+    "portfolios": {"qualifications", "notifications", "organisation"},
+    "assessments": {"qualifications", "notifications", "organisation", "portfolios"},
+    "dashboards": {"qualifications", "notifications", "organisation", "portfolios", "assessments"},
+    "reports": {"qualifications", "notifications", "organisation", "portfolios", "assessments"},
+    "credentials": {"qualifications", "notifications", "organisation", "portfolios", "assessments"},
     "maintenance": {
         "qualifications",
+        "notifications",
         "organisation",
         "portfolios",
         "assessments",

@@ -3,7 +3,9 @@
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 
+from notifications.models import Notification, OutgoingMail
 from organisation import services as organisation_services
 from organisation.models import Praktijkopleider, User
 from portfolios import services, tasks
@@ -82,36 +84,51 @@ def test_digest_instead_of_immediate_mail_and_never_twice(
     _submit(mailable, django_capture_on_commit_callbacks, title="Eerste")
     _submit(mailable, django_capture_on_commit_callbacks, title="Tweede")
     assert mailoutbox == []
+    # In the app they are told at once all the same.
+    assert Notification.objects.filter(recipient=po.user).count() == 2
 
-    assert tasks.send_daily_digests() == 1
+    # The digest is an outbox row: it is sent once its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_daily_digests() == 1
     assert len(mailoutbox) == 1
     digest = mailoutbox[0]
     assert digest.to == ["praktijkopleider@example.invalid"]
     assert "2 nieuwe bewijsstukken" in digest.subject
     assert "Eerste" in digest.body and "Tweede" in digest.body
 
-    tasks.send_daily_digests()  # the next morning, nothing new
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_daily_digests()  # the next morning, nothing new
     assert len(mailoutbox) == 1
     _submit(mailable, django_capture_on_commit_callbacks, title="Derde")
-    tasks.send_digest(po.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_digest(po.pk)
     assert len(mailoutbox) == 2
     assert "Derde" in mailoutbox[1].body and "Eerste" not in mailoutbox[1].body
     assert EvidenceNotification.objects.filter(recipient=po.user).count() == 3
+    assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 2
 
 
-def test_failed_send_is_not_recorded(mailable, monkeypatch, django_capture_on_commit_callbacks):
+def test_failed_send_stays_in_the_outbox_and_is_sent_later(
+    mailable, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Before the outbox a failed send was lost with the rolled-back record; now the
+    submission commits, its mail waits (pending, with the error) and goes out later."""
     evidence = make_evidence(mailable)
-    event = services.evidence_submit(student=mailable["student"], evidence=evidence)
 
     def broken(*args, **kwargs):
         raise ConnectionError("mail server away")
 
-    monkeypatch.setattr("config.mail.send_mail", broken)
-    with pytest.raises(ConnectionError):
-        from portfolios import notifications
-
-        notifications.notify_submitted(event_id=event.pk)
-    assert not EvidenceNotification.objects.exists()
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.evidence_submit(student=mailable["student"], evidence=evidence)
+    mail_row = OutgoingMail.objects.get()
+    assert mail_row.status == OutgoingMail.Status.PENDING
+    assert "mail server away" in mail_row.last_error
+    assert EvidenceNotification.objects.filter(event=event).count() == 1
+    monkeypatch.undo()
+    call_command("send_outbox", "--all")
+    assert [m.to for m in mailoutbox] == [["praktijkopleider@example.invalid"]]
+    assert tasks.notify_evidence_submitted(event.pk) == 0  # an old queued message: nothing
 
 
 def test_beat_schedule_runs_digest_at_seven():
