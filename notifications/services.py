@@ -153,6 +153,16 @@ def notify(
 
 
 @transaction.atomic
+def mails_discard(*, to_domain: str) -> int:
+    """Drop mails not yet sent to addresses at this domain (seed_demo's made-up history)."""
+    deleted, _ = OutgoingMail.objects.filter(
+        to__iendswith=f"@{to_domain}",
+        status__in=[OutgoingMail.Status.PENDING, OutgoingMail.Status.FAILED],
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
 def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import services as notification_services
 from organisation import services as organisation_services
 from organisation.models import (
     AssessorAssignment,
@@ -31,6 +32,8 @@ from portfolios import services, uploads
 from portfolios.models import Evidence, EvidenceEvent, EvidenceNotification, EvidenceVersion
 from qualifications.export import QualificationNotFound, find_qualification
 from qualifications.selectors import werkprocessen_of
+
+DEMO_MAIL_DOMAIN = "demo.bekwaam.invalid"
 
 FIXTURES = ["competenties", "business_services", "bk_office_manager"]
 DEMO_PASSWORD = "bekwaam-demo"  # noqa: S105 - printed for the Quick start, demo data only
@@ -142,7 +145,7 @@ class Command(BaseCommand):
                 role=role,
                 first_name=first,
                 last_name=last,
-                email=f"{username}@demo.bekwaam.invalid",
+                email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
             if qualification_id:
                 try:
@@ -198,7 +201,7 @@ class Command(BaseCommand):
                     role=User.Role.PRAKTIJKOPLEIDER,
                     first_name=first,
                     last_name=last,
-                    email=f"{username}@demo.bekwaam.invalid",
+                    email=f"{username}@{DEMO_MAIL_DOMAIN}",
                 )
             pos.append(self.praktijkopleider(username, bedrijf))
 
@@ -250,7 +253,7 @@ class Command(BaseCommand):
                     role=User.Role.STUDENT,
                     first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
                     last_name=LAST_NAMES[(i * 7) % len(LAST_NAMES)],
-                    email=f"{username}@demo.bekwaam.invalid",
+                    email=f"{username}@{DEMO_MAIL_DOMAIN}",
                     password=password,
                 )
                 for i, username in new
@@ -443,3 +446,6 @@ class Command(BaseCommand):
                 for recipient in recipients
             )
         EvidenceNotification.objects.bulk_create(rows, ignore_conflicts=True)
+        # The history's notifications stay in the app (the bell shows them); its mails to
+        # the demo's .invalid addresses are dropped before they are ever sent.
+        notification_services.mails_discard(to_domain=DEMO_MAIL_DOMAIN)
