@@ -4,8 +4,9 @@ Runs when DATABASE_URL points at PostgreSQL (the workers must see the test's com
 so the tests are transactional on a real server) and redis-server is installed. Each test
 starts its OWN redis-server on a free port, so stopping it never touches a shared one.
 
-1. Redis down: a student submits, the praktijkopleider signs off, a beheerder invites
-   (each answers with its success page) and every row is stored; Redis comes back, two
+1. Redis down: a student submits, the praktijkopleider signs off, a beheerder invites and
+   the student asks for a report (each answers with its success page) and every row is
+   stored; Redis comes back, two
    workers and beat start, and every mail goes out exactly once (the workers write mails
    with Django's file backend; duplicate task deliveries are sent on purpose).
 2. A worker SIGKILLed while sending: with the default lease and sweep interval the mail goes
@@ -20,6 +21,7 @@ import time
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -29,6 +31,7 @@ from config.tasks import enqueue
 from notifications import tasks as notification_tasks
 from notifications.models import Notification, OutgoingMail
 from organisation.models import User
+from reports.models import ReportJob
 from tests.outbox_helpers import use_broker
 from tests.portfolio_fixtures import make_evidence
 from tests.test_smoke import Processes, executable, free_port
@@ -106,8 +109,6 @@ def processes(transactional_db, tmp_path):
 
 def worker_env(tmp_path, redis_url: str, **extra) -> dict:
     name = connection.settings_dict["NAME"]
-    from urllib.parse import urlsplit
-
     env = {
         key: value
         for key, value in os.environ.items()
@@ -211,6 +212,10 @@ def test_redis_down_every_mail_goes_out_once_after(
         }
         response = post(world["beheerder"], reverse("organisation:invite"), invite)
         assert response.status_code == 302
+        report_url = reverse("reports:request_student", args=[world["enrolment"].pk])
+        response = post(world["student"], report_url, {})
+        assert response.status_code == 302  # the job is a row; its sweep queues it later
+        assert ReportJob.objects.filter(status=ReportJob.Status.QUEUED).count() == 1
         # Publishing gives up quickly (task_publish_retry_policy): no request hangs on it.
         assert max(timings) < 10, timings
 

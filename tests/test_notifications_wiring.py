@@ -2,6 +2,7 @@
 own transaction, through the outbox."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments import services as assessment_services
@@ -57,7 +58,7 @@ def test_links_in_mails_use_the_base_url(
 
 def test_a_refused_event_writes_no_notification(mailable):
     evidence = make_evidence(mailable, submit=True)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.evidence_submit(student=mailable["student"], evidence=evidence)  # twice
     assert Notification.objects.count() == 1
 
