@@ -233,7 +233,7 @@ def test_beheer_and_settings_pages_are_accessible(page, live_server, cast, tmp_p
     )
     organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=cast["bedrijf"])
     login(page, live_server, "kees", PASSWORD)
-    page.get_by_role("link", name="Meldingen").click()
+    page.get_by_role("link", name="E-mailinstellingen").click()
     assert_no_axe_violations(page)
     page.get_by_label("Stuur mij één overzicht per dag", exact=False).check()
     with page.expect_navigation():
