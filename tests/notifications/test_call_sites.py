@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from assessments import policies
 from assessments import services as assessment_services
 from assessments.models import AssessmentPolicy
 from notifications.models import Notification, OutgoingMail
@@ -150,7 +151,7 @@ def test_final_result_and_correction_tell_the_student(
 def test_scores_of_one_of_two_assessors_tell_nobody_yet(amailable):
     AssessmentPolicy.objects.create(
         kerntaak=amailable["w1"].kerntaak,
-        scale=assessment_services.default_scale(),
+        scale=policies.default_scale(),
         four_eyes=True,
     )
     beoordeling = start(amailable)

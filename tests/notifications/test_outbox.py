@@ -3,6 +3,7 @@
 import datetime
 import smtplib
 import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,11 +14,11 @@ from django.utils import timezone
 from config import tasks as config_tasks
 from notifications import sending, services, tasks
 from notifications.models import Notification, OutgoingMail
-from tests.outbox_helpers import use_broker
+from tests.notifications.helpers import use_broker
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES_DIR = settings.BASE_DIR / "tests" / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 @pytest.fixture

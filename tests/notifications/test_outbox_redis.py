@@ -32,7 +32,7 @@ from notifications import tasks as notification_tasks
 from notifications.models import Notification, OutgoingMail
 from organisation.models import User
 from reports.models import ReportJob
-from tests.outbox_helpers import use_broker
+from tests.notifications.helpers import use_broker
 from tests.portfolio_fixtures import make_evidence
 from tests.test_smoke import Processes, executable, free_port
 
