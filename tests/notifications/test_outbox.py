@@ -1,6 +1,7 @@
 """The outbox: notifications and mails are rows of the event's transaction, sent once."""
 
 import datetime
+import re
 import smtplib
 import threading
 from pathlib import Path
@@ -442,6 +443,9 @@ def test_list_is_paged_newest_first(client, cast):
     client.force_login(student)
     first = client.get("/meldingen/").content.decode()
     assert "Melding 29" in first and "Melding 4<" not in first and "Pagina 1 van 2" in first
+    # Dates as Dutch readers write them (DATETIME_FORMAT), not ISO.
+    months = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    assert re.search(rf">\d{{1,2}} ({months}|december) \d{{4}} \d{{2}}:\d{{2}}<", first)
     second = client.get("/meldingen/?pagina=2").content.decode()
     assert "Melding 4<" in second and "Melding 29" not in second
     assert client.get("/meldingen/?pagina=x").status_code == 200
