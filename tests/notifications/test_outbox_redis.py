@@ -34,7 +34,7 @@ from organisation.models import User
 from reports.models import ReportJob
 from tests.notifications.helpers import use_broker
 from tests.portfolio_fixtures import make_evidence
-from tests.test_smoke import Processes, executable, free_port
+from tests.processes import Processes, app_env, executable, free_port
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_SERVER = shutil.which("redis-server")
@@ -108,24 +108,16 @@ def processes(transactional_db, tmp_path):
 
 
 def worker_env(tmp_path, redis_url: str, **extra) -> dict:
+    # The workers use the test's own database (transactional tests commit for real).
     name = connection.settings_dict["NAME"]
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_", "BEKWAAM_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=urlsplit(DATABASE_URL)._replace(path=f"/{name}").geturl(),
+    return app_env(
+        urlsplit(DATABASE_URL)._replace(path=f"/{name}").geturl(),
+        tmp_path,
         CELERY_BROKER_URL=redis_url,
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(tmp_path / "sent"),
-        BEKWAAM_VAR_DIR=str(tmp_path / "var"),
-        PYTHONUNBUFFERED="1",
-        HOME=str(tmp_path),
         **extra,
     )
-    return env
 
 
 def start_worker(processes, name: str, env: dict, *, pool: str = "solo"):
