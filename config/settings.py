@@ -329,6 +329,13 @@ BEKWAAM_UPLOAD_MAX_BYTES = int(os.environ.get("BEKWAAM_UPLOAD_MAX_BYTES", str(10
 BEKWAAM_STUDENT_QUOTA_BYTES = int(
     os.environ.get("BEKWAAM_STUDENT_QUOTA_BYTES", str(1024 * 1024 * 1024))
 )
+# ClamAV's clamd scans every upload when this is set (tcp://127.0.0.1:3310 or
+# unix:///run/clamav/clamd.ctl); a scanner that is set but down refuses uploads. Unset (the
+# embedded default, a laptop or a demo) means no scan: clamd needs about 1 GB of memory for
+# its signatures, more than a small install should need. Set clamd's StreamMaxLength to at
+# least BEKWAAM_UPLOAD_MAX_BYTES, or large files are refused.
+BEKWAAM_CLAMD_URL = os.environ.get("BEKWAAM_CLAMD_URL", "")
+BEKWAAM_CLAMD_TIMEOUT = float(os.environ.get("BEKWAAM_CLAMD_TIMEOUT", "60"))
 # Behind nginx, let it send the file (internal location /protected-media/ -> MEDIA_ROOT)
 # after Django has checked access, so a worker is not tied up streaming video.
 BEKWAAM_X_ACCEL_REDIRECT = env_bool("BEKWAAM_X_ACCEL_REDIRECT", False)
