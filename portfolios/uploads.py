@@ -439,3 +439,42 @@ def moov_mentions_location(stream) -> bool:
 def storage_name(kind: FileKind) -> str:
     """A random name: nothing about the student or the original file leaks into the path."""
     return f"{secrets.token_hex(16)}.{kind.extension}"
+
+
+def save_to(field_file, checked: CheckedUpload) -> None:
+    """Store a checked upload under a random name, leaving nothing behind when that fails.
+
+    A full disk or a dropped connection to the bucket can leave part of a file under the
+    new name; it is removed, and the student gets a message instead of an error page.
+    """
+    name = storage_name(checked.kind)
+    # Where the field will put it (upload_to applied), so a partial file can be found.
+    full_name = field_file.field.generate_filename(field_file.instance, name)
+    try:
+        field_file.save(name, checked.file, save=False)
+    except OSError as exc:
+        _remove_partial(field_file.storage, full_name)
+        logger.error("could not store an upload as %s: %s", full_name, exc)
+        raise ValidationError(
+            {
+                "files": _(
+                    "%(name)s kon nu niet worden opgeslagen. Er is niets bewaard; probeer het "
+                    "later opnieuw."
+                )
+                % {"name": checked.original_name}
+            },
+            code="not_stored",
+        ) from exc
+    except BaseException:
+        _remove_partial(field_file.storage, full_name)
+        raise
+    finally:
+        checked.close()
+
+
+def _remove_partial(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:  # noqa: BLE001 - the first failure is the one worth raising
+        logger.exception("could not remove the partial upload %s", name)
