@@ -52,9 +52,11 @@ def start_clamd(root):
     database.mkdir()
     eicar = root / "eicar.com"
     eicar.write_bytes(EICAR)
-    hex_dump = subprocess.run(
-        [SIGTOOL, "--hex-dump"], input=EICAR, capture_output=True, check=True
-    ).stdout.decode().strip()
+    hex_dump = (
+        subprocess.run([SIGTOOL, "--hex-dump"], input=EICAR, capture_output=True, check=True)
+        .stdout.decode()
+        .strip()
+    )
     (database / "bekwaam-test.ndb").write_text(f"Bekwaam-Test-EICAR:0:*:{hex_dump}\n")
     md5 = subprocess.run([SIGTOOL, "--md5", str(eicar)], capture_output=True, check=True)
     (database / "bekwaam-test.hdb").write_bytes(md5.stdout)

@@ -299,3 +299,31 @@ def test_video_that_cannot_be_cleaned_stores_nothing(client, world, media, setti
     client.force_login(world["student"])
     video = upload("IMG_0003.MOV", samples.handmade_movie_with_location(), "video/quicktime")
     assert_refused(post_evidence(client, world, [video]), media, "konden")
+
+
+class ReadRecorder(io.BytesIO):
+    """A file that remembers how much each read asked for."""
+
+    def __init__(self, content: bytes):
+        super().__init__(content)
+        self.reads: list[int] = []
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.reads.append(len(data))
+        return data
+
+
+def test_a_large_moov_is_never_read_whole(settings, tmp_path):
+    # Issue 14: an upload must not raise a worker's memory by its size.
+    content = samples.movie_with_location(tmp_path, b"isom", moov_padding=3 * 1024 * 1024)
+    stream = ReadRecorder(content)
+    uploads.moov_mentions_location(stream)
+    assert max(stream.reads) <= uploads.SCAN_CHUNK_BYTES
+
+    recorded = ReadRecorder(content)
+    recorded.name, recorded.size = "film.mp4", len(content)
+    recorded.chunks = lambda: iter(lambda: recorded.read(64 * 1024), b"")
+    checked = uploads.check_upload(recorded)
+    assert checked.kind is uploads.MP4
+    assert max(recorded.reads) <= uploads.CLAMD_CHUNK_BYTES
