@@ -49,7 +49,7 @@ COPY --from=assets /app/node_modules ./node_modules
 
 # var/ holds the collected static files and the uploads (named volumes in compose) and
 # Celery beat's schedule; it is the only place the app writes to.
-RUN mkdir -p var/static var/media \
+RUN mkdir -p var/static var/media var/upload-tmp \
     && chown -R bekwaam:bekwaam var \
     && chmod 0755 deploy/entrypoint.sh
 

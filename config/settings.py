@@ -345,6 +345,11 @@ BEKWAAM_INVITE_MAX_AGE = int(os.environ.get("BEKWAAM_INVITE_MAX_AGE", str(7 * 24
 BEKWAAM_BASE_URL = os.environ.get("BEKWAAM_BASE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads over 5 MB are spooled here, and cleaned copies are made here. A directory of our
+# own, so that what a killed worker left behind can be swept (portfolios/uploads.py) without
+# touching anyone else's files in /tmp.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("BEKWAAM_UPLOAD_TEMP_DIR") or str(VAR_DIR / "upload-tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 LOGGING = {
     "version": 1,

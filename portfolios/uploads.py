@@ -25,6 +25,7 @@ import socket
 import struct
 import subprocess
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,49 @@ def _safe_name(upload) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:200] or "bestand"
 
 
+# What a worker killed mid-upload (a gunicorn timeout, OOM) leaves in FILE_UPLOAD_TEMP_DIR:
+# Django's spooled "*.upload*" files and our "bekwaam-clean-*" directories. Nothing lives
+# there for an hour, so older entries are orphans.
+STALE_TEMP_SECONDS = 3600
+SWEEP_EVERY_SECONDS = 600
+_last_sweep = 0.0
+
+
+def sweep_stale_temporary_files(*, now: float | None = None) -> int:
+    """Remove upload leftovers older than an hour; return how many were removed.
+
+    Runs on the node that wrote them (each web node has its own temporary directory), from
+    check_upload at most every ten minutes per process.
+    """
+    global _last_sweep
+    now = time.time() if now is None else now
+    _last_sweep = now
+    directory = settings.FILE_UPLOAD_TEMP_DIR
+    if not directory:
+        return 0  # the system's temporary directory is shared: never sweep it
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith("bekwaam-clean-") or ".upload" in entry.name):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_SECONDS:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue  # gone already, or another process's: the next sweep tries again
+    if removed:
+        logger.warning("removed %d stale upload file(s) from %s", removed, directory)
+    return removed
+
+
 def check_upload(upload) -> CheckedUpload:
     """Validate, scan and clean one uploaded file.
 
@@ -175,6 +219,8 @@ def check_upload(upload) -> CheckedUpload:
     file is either the upload itself (documents) or a cleaned copy that has no name on disk
     any more (images and videos), so nothing is left behind whatever happens next.
     """
+    if time.time() - _last_sweep > SWEEP_EVERY_SECONDS:
+        sweep_stale_temporary_files()
     name = _safe_name(upload)
     limit = settings.BEKWAAM_UPLOAD_MAX_BYTES
     # Django counts the bytes it received, so this size is not the client's claim.

@@ -83,3 +83,31 @@ def test_a_stored_upload_leaves_no_temporary_file(client, world, media, upload_t
     assert response.status_code == 302
     assert len(stored_files(media)) == 2
     assert list(upload_tmp.iterdir()) == []
+
+
+def test_leftovers_of_a_killed_worker_are_swept(settings, tmp_path, monkeypatch):
+    import os
+    import time
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    hour_ago = time.time() - uploads.STALE_TEMP_SECONDS - 60
+    stale_spool = tmp_path / "tmpab12cd.upload.mp4"  # Django's spooled upload
+    stale_spool.write_bytes(b"x" * 1000)
+    stale_clean = tmp_path / "bekwaam-clean-x1y2"  # our cleaning directory
+    stale_clean.mkdir()
+    (stale_clean / "in.jpg").write_bytes(b"y")
+    someone_else = tmp_path / "not-ours.txt"
+    someone_else.write_text("keep")
+    for path in (stale_clean / "in.jpg", stale_spool, stale_clean, someone_else):
+        os.utime(path, (hour_ago, hour_ago))
+    fresh = tmp_path / "tmpfresh.upload.pdf"  # an upload in progress right now
+    fresh.write_bytes(b"z")
+
+    monkeypatch.setattr(uploads, "_last_sweep", 0.0)
+    uploads.check_upload(pdf())  # the first upload in a while sweeps
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-ours.txt", "tmpfresh.upload.pdf"]
+
+
+def test_no_sweep_without_a_directory_of_our_own(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = None
+    assert uploads.sweep_stale_temporary_files() == 0
