@@ -21,15 +21,12 @@ import os
 import re
 import secrets
 import shutil
-import socket
-import struct
 import subprocess
 import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import magic
 from defusedxml import ElementTree
@@ -38,6 +35,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from . import clamav, isobmff
 
 logger = logging.getLogger(__name__)
 
@@ -251,51 +250,7 @@ def check_upload(upload) -> CheckedUpload:
     return CheckedUpload(kind=kind, original_name=name, size=upload.size, file=File(upload))
 
 
-# --- Malware: clamd's INSTREAM protocol ---------------------------------------------------
-# A few lines of protocol rather than the `clamd` package from PyPI: that package has not
-# been released since 2014 and imports pkg_resources, which current setuptools drops.
-
-CLAMD_CHUNK_BYTES = 256 * 1024
-
-
-class ClamdError(Exception):
-    """clamd answered something other than OK or FOUND (size limit, bad request)."""
-
-
-def clamd_instream(url: str, stream, *, timeout: float) -> str | None:
-    """Send the stream to clamd; return the signature it found, or None when it is clean.
-
-    ``url`` is ``tcp://host:port`` or ``unix:///path/to/clamd.ctl``. Raises OSError when
-    clamd cannot be reached and ClamdError when it cannot give a verdict.
-    """
-    parts = urlsplit(url)
-    if parts.scheme == "unix":
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
-        sock.connect(parts.path)
-    elif parts.scheme == "tcp":
-        sock = socket.create_connection((parts.hostname, parts.port or 3310), timeout=timeout)
-    else:
-        raise ClamdError(f"unsupported clamd URL scheme: {parts.scheme!r}")
-    with sock:
-        sock.settimeout(timeout)
-        sock.sendall(b"zINSTREAM\0")
-        while chunk := stream.read(CLAMD_CHUNK_BYTES):
-            sock.sendall(struct.pack(">I", len(chunk)) + chunk)
-        sock.sendall(struct.pack(">I", 0))
-        reply = b""
-        while not reply.endswith(b"\0"):
-            data = sock.recv(4096)
-            if not data:
-                break
-            reply += data
-    answer = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
-    # "stream: OK", "stream: Eicar-Signature FOUND", "INSTREAM size limit exceeded. ERROR"
-    if answer.endswith(" OK"):
-        return None
-    if answer.endswith(" FOUND"):
-        return answer.removeprefix("stream:").removesuffix(" FOUND").strip()
-    raise ClamdError(answer or "no answer")
+# --- Malware ----------------------------------------------------------------------------
 
 
 def scan_for_malware(upload, name: str) -> None:
@@ -305,8 +260,8 @@ def scan_for_malware(upload, name: str) -> None:
         return  # the embedded default runs without a scanner (settings.py says why)
     upload.seek(0)
     try:
-        signature = clamd_instream(url, upload, timeout=settings.BEKWAAM_CLAMD_TIMEOUT)
-    except (OSError, ClamdError) as exc:
+        signature = clamav.clamd_instream(url, upload, timeout=settings.BEKWAAM_CLAMD_TIMEOUT)
+    except (OSError, clamav.ClamdError) as exc:
         logger.error("clamd at %s could not scan an upload: %s", url, exc)
         raise ValidationError(
             _(
@@ -340,10 +295,6 @@ EXIFTOOL_CLEAN = [
 # Any tag left whose name speaks of a place refuses the file (GPS*, LocationInformation,
 # QuickTime's com.apple.quicktime.location.*, XMP-iptcExt:LocationShown ...).
 LOCATION_TAG = re.compile(r"gps|location", re.IGNORECASE)
-# ISO 6709 as phones write it into videos: "+52.3702+004.8952+001.234/".
-ISO6709 = re.compile(rb"[+-]\d{2}\.\d{2,}[+-]\d{3}\.\d{2,}(?:[+-]\d+(?:\.\d+)?)?/?")
-SCAN_CHUNK_BYTES = 64 * 1024
-SCAN_OVERLAP_BYTES = 64
 
 
 class NotCleaned(Exception):
@@ -435,51 +386,8 @@ def _verify_clean(path: Path, kind: FileKind) -> None:
         raise NotCleaned(f"location tags left: {left}")
     if kind in VIDEOS:
         with open(path, "rb") as stream:
-            if moov_mentions_location(stream):
+            if isobmff.moov_mentions_location(stream):
                 raise NotCleaned("an ISO 6709 position is left in the moov box")
-
-
-def _top_level_boxes(stream):
-    """(type, offset, size) of each top-level box of an ISO base media file."""
-    stream.seek(0, io.SEEK_END)
-    length = stream.tell()
-    offset = 0
-    while offset + 8 <= length:
-        stream.seek(offset)
-        header = stream.read(16)
-        size, box_type = struct.unpack(">I4s", header[:8])
-        if size == 1 and len(header) == 16:
-            size = struct.unpack(">Q", header[8:16])[0]
-        elif size == 0:
-            size = length - offset
-        if size < 8:
-            return
-        yield box_type, offset, min(size, length - offset)
-        offset += size
-
-
-def moov_mentions_location(stream) -> bool:
-    """Whether a movie header still holds a place, read in small chunks from the file.
-
-    Phones write where a video was recorded as ISO 6709 text (QuickTime ©xyz and
-    com.apple.quicktime.location.ISO6709). A moov box can be tens of MB, so it is walked
-    with a small window rather than read whole (issue 14: bounded memory per upload).
-    """
-    for box_type, offset, size in list(_top_level_boxes(stream)):
-        if box_type != b"moov":
-            continue
-        stream.seek(offset)
-        remaining, tail = size, b""
-        while remaining > 0:
-            chunk = stream.read(min(SCAN_CHUNK_BYTES, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            window = tail + chunk
-            if ISO6709.search(window):
-                return True
-            tail = window[-SCAN_OVERLAP_BYTES:]
-    return False
 
 
 def storage_name(kind: FileKind) -> str:

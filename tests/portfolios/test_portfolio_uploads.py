@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portfolios import uploads
+from portfolios import clamav, isobmff, uploads
 from portfolios.models import Evidence, EvidenceFile
 from tests import upload_samples as samples
 from tests.portfolio_fixtures import (
@@ -161,10 +161,10 @@ def test_photo_is_refused_when_the_cleaning_tool_is_missing(settings, monkeypatc
 def test_moov_is_walked_in_small_chunks(settings):
     # A position split across two reads is still found.
     where = b"+52.3702+004.8952/"
-    filler = b"\x00" * (uploads.SCAN_CHUNK_BYTES - 7)
+    filler = b"\x00" * (isobmff.SCAN_CHUNK_BYTES - 7)
     content = samples.box(b"ftyp", b"isom\x00\x00\x02\x00") + samples.box(b"moov", filler + where)
-    assert uploads.moov_mentions_location(io.BytesIO(content))
-    assert not uploads.moov_mentions_location(io.BytesIO(content.replace(where, b"x" * 18)))
+    assert isobmff.moov_mentions_location(io.BytesIO(content))
+    assert not isobmff.moov_mentions_location(io.BytesIO(content.replace(where, b"x" * 18)))
 
 
 def create_url(world):
@@ -318,12 +318,12 @@ def test_a_large_moov_is_never_read_whole(settings, tmp_path):
     # Issue 14: an upload must not raise a worker's memory by its size.
     content = samples.movie_with_location(tmp_path, b"isom", moov_padding=3 * 1024 * 1024)
     stream = ReadRecorder(content)
-    uploads.moov_mentions_location(stream)
-    assert max(stream.reads) <= uploads.SCAN_CHUNK_BYTES
+    isobmff.moov_mentions_location(stream)
+    assert max(stream.reads) <= isobmff.SCAN_CHUNK_BYTES
 
     recorded = ReadRecorder(content)
     recorded.name, recorded.size = "film.mp4", len(content)
     recorded.chunks = lambda: iter(lambda: recorded.read(64 * 1024), b"")
     checked = uploads.check_upload(recorded)
     assert checked.kind is uploads.MP4
-    assert max(recorded.reads) <= uploads.CLAMD_CHUNK_BYTES
+    assert max(recorded.reads) <= clamav.CLAMD_CHUNK_BYTES

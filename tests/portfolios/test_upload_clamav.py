@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from portfolios import uploads
+from portfolios import clamav, uploads
 from portfolios.models import Evidence, EvidenceFile
 from tests import upload_samples as samples
 from tests.portfolio_fixtures import PDF_BYTES, stored_files
-from tests.test_portfolio_uploads import post_evidence, upload
+from tests.portfolios.test_portfolio_uploads import post_evidence, upload
 
 # The EICAR anti-virus test file: harmless, and every scanner is meant to flag it.
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -113,11 +113,11 @@ def jpeg_with_eicar_in_a_comment() -> bytes:
 def test_protocol_against_the_real_clamd(scanned):
     import io
 
-    assert uploads.clamd_instream(scanned["url"], io.BytesIO(EICAR), timeout=10) in (
+    assert clamav.clamd_instream(scanned["url"], io.BytesIO(EICAR), timeout=10) in (
         "Bekwaam-Test-EICAR.UNOFFICIAL",
         "eicar.com.UNOFFICIAL",
     )
-    assert uploads.clamd_instream(scanned["url"], io.BytesIO(PDF_BYTES), timeout=10) is None
+    assert clamav.clamd_instream(scanned["url"], io.BytesIO(PDF_BYTES), timeout=10) is None
 
 
 @pytest.mark.django_db
@@ -183,5 +183,5 @@ def test_scanning_is_off_when_no_url_is_set(settings, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("no scan may be attempted")
 
-    monkeypatch.setattr(uploads, "clamd_instream", no_network)
+    monkeypatch.setattr(clamav, "clamd_instream", no_network)
     assert uploads.check_upload(upload("verslag.pdf", PDF_BYTES)).kind is uploads.PDF

@@ -10,7 +10,7 @@ from portfolios import uploads
 from portfolios.models import Evidence, EvidenceFile
 from tests import upload_samples as samples
 from tests.portfolio_fixtures import PDF_BYTES, pdf, stored_files
-from tests.test_portfolio_uploads import post_evidence, upload
+from tests.portfolios.test_portfolio_uploads import post_evidence, upload
 
 
 @pytest.fixture
