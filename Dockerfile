@@ -16,13 +16,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint needs Pango (with HarfBuzz) and fonts for the PDF reports. manage.py backup and
+# WeasyPrint needs Pango (with HarfBuzz) and fonts for the PDF reports; uploads need libmagic
+# (type), exiftool and webpmux (metadata removal; portfolios/uploads.py). manage.py backup and
 # restore need pg_dump/pg_restore of at least the server's version (postgres:16 in compose),
 # which Debian bookworm does not ship: they come from the PostgreSQL project's apt repository.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu \
-        ca-certificates curl \
+        libmagic1 libimage-exiftool-perl webp ca-certificates curl \
     && install -d /usr/share/postgresql-common/pgdg \
     && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
         https://www.postgresql.org/media/keys/ACCC4CF8.asc \
@@ -48,7 +49,7 @@ COPY --from=assets /app/node_modules ./node_modules
 
 # var/ holds the collected static files and the uploads (named volumes in compose) and
 # Celery beat's schedule; it is the only place the app writes to.
-RUN mkdir -p var/static var/media \
+RUN mkdir -p var/static var/media var/upload-tmp \
     && chown -R bekwaam:bekwaam var \
     && chmod 0755 deploy/entrypoint.sh
 

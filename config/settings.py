@@ -359,6 +359,13 @@ BEKWAAM_UPLOAD_MAX_BYTES = int(os.environ.get("BEKWAAM_UPLOAD_MAX_BYTES", str(10
 BEKWAAM_STUDENT_QUOTA_BYTES = int(
     os.environ.get("BEKWAAM_STUDENT_QUOTA_BYTES", str(1024 * 1024 * 1024))
 )
+# ClamAV's clamd scans every upload when this is set (tcp://127.0.0.1:3310 or
+# unix:///run/clamav/clamd.ctl); a scanner that is set but down refuses uploads. Unset (the
+# embedded default, a laptop or a demo) means no scan: clamd needs about 1 GB of memory for
+# its signatures, more than a small install should need. Set clamd's StreamMaxLength to at
+# least BEKWAAM_UPLOAD_MAX_BYTES, or large files are refused.
+BEKWAAM_CLAMD_URL = os.environ.get("BEKWAAM_CLAMD_URL", "")
+BEKWAAM_CLAMD_TIMEOUT = float(os.environ.get("BEKWAAM_CLAMD_TIMEOUT", "60"))
 # Behind nginx, let it send the file (internal location /protected-media/ -> MEDIA_ROOT)
 # after Django has checked access, so a worker is not tied up streaming video.
 BEKWAAM_X_ACCEL_REDIRECT = env_bool("BEKWAAM_X_ACCEL_REDIRECT", False)
@@ -368,6 +375,11 @@ BEKWAAM_INVITE_MAX_AGE = int(os.environ.get("BEKWAAM_INVITE_MAX_AGE", str(7 * 24
 BEKWAAM_BASE_URL = os.environ.get("BEKWAAM_BASE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads over 5 MB are spooled here, and cleaned copies are made here. A directory of our
+# own, so that what a killed worker left behind can be swept (portfolios/uploads.py) without
+# touching anyone else's files in /tmp.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("BEKWAAM_UPLOAD_TEMP_DIR") or str(VAR_DIR / "upload-tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 LOGGING = {
     "version": 1,

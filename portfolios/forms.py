@@ -102,6 +102,8 @@ class EvidenceForm(forms.Form):
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if errors:
+            for refused_with in checked:  # cleaned copies of the files that did pass
+                refused_with.close()
             # Browsers cannot refill a file input, so say so next to the refusal.
             errors.append(_("Kies de bestanden opnieuw; je andere invoer is bewaard."))
             raise ValidationError(errors)

@@ -105,7 +105,7 @@ def _store_files(
                 content_type=checked.kind.content_type,
                 size=checked.size,
             )
-            evidence_file.file.save(uploads.storage_name(checked.kind), checked.file, save=False)
+            uploads.save_to(evidence_file.file, checked)
             evidence_file.save()
             stored.append(evidence_file)
             if thumbnails.can_have_thumbnail(evidence_file):

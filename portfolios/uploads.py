@@ -1,23 +1,44 @@
 """Evidence uploads: decide what a file is from its bytes, never from its name or the
-browser's claim, and prepare it for private storage.
+browser's claim, scan it for malware, strip where it was made, and prepare it for private
+storage.
 
-A small magic-byte table is enough for the allowlist we accept, and keeps us off a C
-library (libmagic) that would have to be installed on every machine.
+Each step is a kept tool rather than code of our own, and each fails closed: a file we
+cannot sniff, scan or clean is refused with a message and nothing is stored.
+
+- Type: libmagic (python-magic), plus our own look inside zip containers, because libmagic
+  cannot tell a macro-enabled Office file from a plain one reliably.
+- Malware: ClamAV's clamd over its socket (INSTREAM), when ``BEKWAAM_CLAMD_URL`` is set.
+- Metadata: exiftool (JPEG, PNG, HEIC, MP4, MOV; lossless, no re-encoding) and libwebp's
+  webpmux for WebP, which the exiftool in Debian 12 cannot write. Both run as child
+  processes on files on disk, so a 100 MB video never sits in a worker's memory; afterwards
+  exiftool reads the result back and any GPS or location tag left refuses the file.
 """
 
 import io
+import json
+import logging
+import os
 import re
 import secrets
-import struct
+import shutil
+import subprocess
+import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import magic
 from defusedxml import ElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from . import clamav, isobmff
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, JPEG, PNG, HEIC, WebP, MP4, MOV"
 
@@ -42,13 +63,31 @@ ODT = FileKind("odt", "application/vnd.oasis.opendocument.text")
 ODS = FileKind("ods", "application/vnd.oasis.opendocument.spreadsheet")
 ODP = FileKind("odp", "application/vnd.oasis.opendocument.presentation")
 
-# ISO base media files (MP4, MOV, HEIC) say what they are in the brand of their ftyp box.
-HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-MOV_BRANDS = {b"qt  "}
-MP4_BRANDS = {
-    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
-    b"M4V ", b"mmp4", b"dash",
-}  # fmt: skip
+# libmagic's answer -> what we accept. ISO base media files (MP4, MOV, HEIC) are told apart
+# by the brand of their ftyp box; libmagic knows the brands (the allowlist is unchanged:
+# iPhone HEIC/HEIF stills and sequences, MP4/M4V, QuickTime).
+MAGIC_KINDS = {
+    "application/pdf": PDF,
+    "image/jpeg": JPEG,
+    "image/png": PNG,
+    "image/webp": WEBP,
+    "image/heic": HEIC,
+    "image/heic-sequence": HEIC,
+    "image/heif": HEIC,
+    "image/heif-sequence": HEIC,
+    "video/mp4": MP4,
+    "video/x-m4v": MP4,
+    "video/quicktime": MOV,
+}
+# Office documents are zip files; what is inside decides (see _sniff_zip), not libmagic.
+ZIP_MIME_PREFIXES = (
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.",
+    "application/vnd.oasis.opendocument.",
+    "application/vnd.ms-",
+)
+# Enough for libmagic to see an ftyp brand, a zip's first entries or an SVG root element.
+SNIFF_BYTES = 8192
 
 # The main part of an OOXML package names the document type. Macro-enabled variants
 # (docm, xlsm, pptm) have other content types and are refused on purpose.
@@ -61,10 +100,14 @@ ODF_TYPES = {kind.content_type: kind for kind in (ODT, ODS, ODP)}
 # Inner files we read from a zip are tiny; anything bigger is not a real Office document.
 ZIP_MEMBER_MAX_BYTES = 1024 * 1024
 
+IMAGES = (JPEG, PNG, WEBP, HEIC)
+VIDEOS = (MP4, MOV)
+CLEANED = IMAGES + VIDEOS
 
-def _sniff_zip(data: io.BytesIO) -> FileKind | None:
+
+def _sniff_zip(stream) -> FileKind | None:
     try:
-        with zipfile.ZipFile(data) as archive:
+        with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
@@ -88,35 +131,21 @@ def _sniff_zip(data: io.BytesIO) -> FileKind | None:
 
 
 def sniff(head: bytes, stream=None) -> FileKind | None:
-    """The allowed kind of a file from its first bytes, or None."""
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in HEIC_BRANDS:
-            return HEIC
-        if brand in MOV_BRANDS:
-            return MOV
-        if brand in MP4_BRANDS:
-            return MP4
-        return None
-    if head.startswith(b"PK\x03\x04") and stream is not None:
-        return _sniff_zip(stream)
-    return None
+    """The allowed kind of a file from its first bytes (and, for zips, the stream), or None."""
+    mime = magic.from_buffer(head, mime=True)
+    if mime.startswith(ZIP_MIME_PREFIXES):
+        return _sniff_zip(stream) if stream is not None else None
+    return MAGIC_KINDS.get(mime)
 
 
 def _describe_refused(head: bytes) -> str:
+    mime = magic.from_buffer(head, mime=True)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if b"<svg" in text or (text.startswith(b"<?xml") and b"svg" in text):
+    # libmagic names most SVG and HTML; the byte checks catch fragments it calls plain text.
+    if mime == "image/svg+xml" or b"<svg" in text:
         return _("SVG-afbeeldingen zijn niet toegestaan.")
-    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")) or (
-        text.startswith(b"<") and b"<html" in text
+    if mime in ("text/html", "application/xhtml+xml") or (
+        text.startswith(b"<") and (b"<html" in text or b"<script" in text)
     ):
         return _("HTML-bestanden zijn niet toegestaan.")
     return _("Dit bestandstype is niet toegestaan.")
@@ -129,12 +158,69 @@ class CheckedUpload:
     size: int
     file: File
 
+    def close(self) -> None:
+        self.file.close()
 
-def check_upload(upload) -> CheckedUpload:
-    """Validate one uploaded file; raise ValidationError with a message the student can act on."""
+
+def _safe_name(upload) -> str:
     name = (getattr(upload, "name", "") or "bestand").replace("\\", "/").rsplit("/", 1)[-1]
     # Shown in pages and sent back in Content-Disposition: no control characters.
-    name = "".join(ch for ch in name if ch.isprintable())[:200] or "bestand"
+    return "".join(ch for ch in name if ch.isprintable())[:200] or "bestand"
+
+
+# What a worker killed mid-upload (a gunicorn timeout, OOM) leaves in FILE_UPLOAD_TEMP_DIR:
+# Django's spooled "*.upload*" files and our "bekwaam-clean-*" directories. Nothing lives
+# there for an hour, so older entries are orphans.
+STALE_TEMP_SECONDS = 3600
+SWEEP_EVERY_SECONDS = 600
+_last_sweep = 0.0
+
+
+def sweep_stale_temporary_files(*, now: float | None = None) -> int:
+    """Remove upload leftovers older than an hour; return how many were removed.
+
+    Runs on the node that wrote them (each web node has its own temporary directory), from
+    check_upload at most every ten minutes per process.
+    """
+    global _last_sweep
+    now = time.time() if now is None else now
+    _last_sweep = now
+    directory = settings.FILE_UPLOAD_TEMP_DIR
+    if not directory:
+        return 0  # the system's temporary directory is shared: never sweep it
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith("bekwaam-clean-") or ".upload" in entry.name):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_SECONDS:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue  # gone already, or another process's: the next sweep tries again
+    if removed:
+        logger.warning("removed %d stale upload file(s) from %s", removed, directory)
+    return removed
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Validate, scan and clean one uploaded file.
+
+    Raises ValidationError with a message the student can act on. On success the returned
+    file is either the upload itself (documents) or a cleaned copy that has no name on disk
+    any more (images and videos), so nothing is left behind whatever happens next.
+    """
+    if time.time() - _last_sweep > SWEEP_EVERY_SECONDS:
+        sweep_stale_temporary_files()
+    name = _safe_name(upload)
     limit = settings.BEKWAAM_UPLOAD_MAX_BYTES
     # Django counts the bytes it received, so this size is not the client's claim.
     if upload.size > limit:
@@ -144,7 +230,7 @@ def check_upload(upload) -> CheckedUpload:
             code="too_large",
         )
     upload.seek(0)
-    head = upload.read(64)
+    head = upload.read(SNIFF_BYTES)
     upload.seek(0)
     kind = sniff(head, upload)
     upload.seek(0)
@@ -154,137 +240,195 @@ def check_upload(upload) -> CheckedUpload:
             % {"name": name, "why": _describe_refused(head), "allowed": ALLOWED_DESCRIPTION},
             code="type_not_allowed",
         )
-    if kind in (JPEG, HEIC):
-        content = upload.read()
-        content = strip_jpeg_location(content) if kind is JPEG else blank_exif_gps(content)
-        return CheckedUpload(
-            kind=kind, original_name=name, size=len(content), file=ContentFile(content)
-        )
-    if kind in (MP4, MOV):
-        blank_video_location(upload)
-        upload.seek(0)
+    # Scan before any parser of ours or exiftool's sees the bytes.
+    scan_for_malware(upload, name)
+    upload.seek(0)
+    if kind in CLEANED:
+        cleaned = remove_metadata(upload, kind, name)
+        size = os.fstat(cleaned.fileno()).st_size
+        return CheckedUpload(kind=kind, original_name=name, size=size, file=File(cleaned))
     return CheckedUpload(kind=kind, original_name=name, size=upload.size, file=File(upload))
 
 
-GPS_IFD_TAG = 0x8825
+# --- Malware ----------------------------------------------------------------------------
 
 
-def strip_jpeg_location(content: bytes) -> bytes:
-    """Re-save a photo without its GPS block: a phone photo otherwise tells where the student
-    lives or works to everyone who can download it."""
-    from PIL import Image, ImageOps
-
+def scan_for_malware(upload, name: str) -> None:
+    """Refuse the upload when clamd finds something, or when it cannot say (fail closed)."""
+    url = settings.BEKWAAM_CLAMD_URL
+    if not url:
+        return  # the embedded default runs without a scanner (settings.py says why)
+    upload.seek(0)
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            exif = image.getexif()
-            if GPS_IFD_TAG not in exif and not image.info.get("xmp"):
-                return content
-            # Turn the pixels upright so dropping metadata does not turn the photo sideways.
-            upright = ImageOps.exif_transpose(image)
-            exif = upright.getexif()
-            exif.pop(GPS_IFD_TAG, None)
-            out = io.BytesIO()
-            upright.save(out, format="JPEG", quality=92, exif=exif.tobytes())
-            return out.getvalue()
-    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        signature = clamav.clamd_instream(url, upload, timeout=settings.BEKWAAM_CLAMD_TIMEOUT)
+    except (OSError, clamav.ClamdError) as exc:
+        logger.error("clamd at %s could not scan an upload: %s", url, exc)
         raise ValidationError(
-            _("Deze foto kon niet worden gelezen."), code="unreadable_image"
+            _(
+                "%(name)s kon niet op virussen worden gecontroleerd, omdat de virusscanner nu "
+                "niet bereikbaar is. Er is niets opgeslagen; probeer het later opnieuw."
+            )
+            % {"name": name},
+            code="scanner_unavailable",
         ) from exc
+    finally:
+        upload.seek(0)
+    if signature:
+        logger.warning("clamd refused an upload: %s", signature)
+        raise ValidationError(
+            _("%(name)s is geweigerd: de virusscanner vond er schadelijke inhoud in (%(what)s).")
+            % {"name": name, "what": signature},
+            code="malware",
+        )
 
 
-# Bytes per value of each TIFF field type (EXIF is a TIFF structure).
-TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+# --- Metadata: exiftool and webpmux ------------------------------------------------------
+
+EXIFTOOL = "exiftool"
+WEBPMUX = "webpmux"
+TOOL_TIMEOUT_SECONDS = 120
+# Everything goes; the orientation stays so a phone photo is not shown sideways, and the
+# colour profile so it keeps its colours. Neither says who, where or with what.
+EXIFTOOL_CLEAN = [
+    "-q", "-q", "-m", "-all=", "-tagsfromfile", "@", "-EXIF:Orientation", "-ICC_Profile",
+]  # fmt: skip
+# Any tag left whose name speaks of a place refuses the file (GPS*, LocationInformation,
+# QuickTime's com.apple.quicktime.location.*, XMP-iptcExt:LocationShown ...).
+LOCATION_TAG = re.compile(r"gps|location", re.IGNORECASE)
 
 
-def blank_exif_gps(content: bytes) -> bytes:
-    """Zero the GPS block of every EXIF blob in the file, without moving a byte.
+class NotCleaned(Exception):
+    """A tool failed, or its result still says where the file was made."""
 
-    Pillow cannot rewrite HEIC (iPhone photos) without an extra C library. HEIC has no
-    checksums and addresses its parts by offset, so overwriting the GPS values in place
-    leaves a valid photo that no longer says where it was taken.
+
+def _run(args: list[str]) -> bytes:
+    try:
+        # Fixed tools and paths we chose; nothing from the client reaches the command line.
+        done = subprocess.run(  # noqa: S603
+            args, capture_output=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:  # not installed, timed out
+        raise NotCleaned(f"{args[0]}: {exc}") from exc
+    if done.returncode != 0:
+        raise NotCleaned(f"{args[0]} exited {done.returncode}: {done.stderr[:500]!r}")
+    return done.stdout
+
+
+def _source_path(upload, tmp: Path, kind: FileKind) -> Path:
+    source = tmp / f"in.{kind.extension}"
+    path = getattr(upload, "temporary_file_path", None)
+    if path is not None:
+        # Django already spooled a large upload to disk: point at it instead of copying.
+        os.symlink(path(), source)
+        return source
+    with open(source, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return source
+
+
+def remove_metadata(upload, kind: FileKind, name: str) -> io.BufferedReader:
+    """A cleaned copy of the upload, opened for reading, that has no name on disk.
+
+    The work happens in a private temporary directory that is removed whether cleaning
+    succeeds or not; the copy lives on only as the open file, so even a killed worker
+    leaves nothing behind.
     """
-    data = bytearray(content)
-    start = 0
-    while (found := data.find(b"Exif\x00\x00", start)) >= 0:
-        tiff = found + 6
-        start = tiff
-        order = bytes(data[tiff : tiff + 2])
-        endian = {b"II": "<", b"MM": ">"}.get(order)
-        if endian is None:
-            continue
+    with tempfile.TemporaryDirectory(
+        prefix="bekwaam-clean-", dir=settings.FILE_UPLOAD_TEMP_DIR or None
+    ) as tmp_name:
+        tmp = Path(tmp_name)
+        target = tmp / f"out.{kind.extension}"
         try:
-            ifd0 = tiff + struct.unpack_from(endian + "I", data, tiff + 4)[0]
-            (count,) = struct.unpack_from(endian + "H", data, ifd0)
-            for n in range(count):
-                entry = ifd0 + 2 + 12 * n
-                (tag,) = struct.unpack_from(endian + "H", data, entry)
-                if tag == GPS_IFD_TAG:
-                    gps = tiff + struct.unpack_from(endian + "I", data, entry + 8)[0]
-                    _blank_ifd(data, tiff, gps, endian)
-        except struct.error:
-            continue  # a truncated or odd blob: nothing we can safely overwrite
-    return bytes(data)
+            source = _source_path(upload, tmp, kind)
+            if kind is WEBP:
+                _strip_webp(source, target)
+            else:
+                _run([EXIFTOOL, *EXIFTOOL_CLEAN, "-o", str(target), str(source)])
+            _verify_clean(target, kind)
+            cleaned = open(target, "rb")  # noqa: SIM115 - handed to the caller, who closes it
+        except (NotCleaned, OSError) as exc:
+            logger.warning("could not remove the metadata of an upload (%s): %s", kind, exc)
+            raise ValidationError(
+                _(
+                    "%(name)s is geweigerd: de locatie en andere gegevens over de maker konden "
+                    "er niet uit worden gehaald. Sla het bestand opnieuw op (of maak een "
+                    "schermafbeelding of PDF) en probeer het nog eens."
+                )
+                % {"name": name},
+                code="not_cleaned",
+            ) from exc
+        finally:
+            upload.seek(0)
+    return cleaned
 
 
-def _blank_ifd(data: bytearray, tiff: int, ifd: int, endian: str) -> None:
-    (count,) = struct.unpack_from(endian + "H", data, ifd)
-    end = ifd + 2 + 12 * count
-    if end > len(data):
-        return
-    for n in range(count):
-        entry = ifd + 2 + 12 * n
-        field_type, number = struct.unpack_from(endian + "HI", data, entry + 2)
-        size = TIFF_TYPE_SIZES.get(field_type, 1) * number
-        if size > 4:  # the value lives elsewhere; the entry holds its offset
-            offset = tiff + struct.unpack_from(endian + "I", data, entry + 8)[0]
-            if offset + size <= len(data):
-                data[offset : offset + size] = bytes(size)
-    # An empty directory: readers find no GPS tags at all.
-    data[ifd:end] = bytes(end - ifd)
+def _strip_webp(source: Path, target: Path) -> None:
+    # webpmux strips one kind of chunk per run and fails when that chunk is absent.
+    features = _run([WEBPMUX, "-info", str(source)]).decode("utf-8", "replace")
+    current = source
+    for chunk, label in (("exif", "EXIF metadata"), ("xmp", "XMP metadata")):
+        if label in features:
+            step = target.with_name(f"{chunk}.{target.name}")
+            _run([WEBPMUX, "-strip", chunk, str(current), "-o", str(step)])
+            current = step
+    shutil.copyfile(current, target)
 
 
-# ISO 6709 as phones write it into videos: "+52.3702+004.8952+001.234/".
-ISO6709 = re.compile(rb"[+-]\d{2}\.\d{2,}[+-]\d{3}\.\d{2,}(?:[+-]\d+(?:\.\d+)?)?/?")
-MOOV_MAX_BYTES = 32 * 1024 * 1024
-
-
-def _top_level_boxes(stream):
-    """(type, offset, size) of each top-level box of an ISO base media file."""
-    stream.seek(0, io.SEEK_END)
-    length = stream.tell()
-    offset = 0
-    while offset + 8 <= length:
-        stream.seek(offset)
-        header = stream.read(16)
-        size, box_type = struct.unpack(">I4s", header[:8])
-        if size == 1 and len(header) == 16:
-            size = struct.unpack(">Q", header[8:16])[0]
-        elif size == 0:
-            size = length - offset
-        if size < 8:
-            return
-        yield box_type, offset, size
-        offset += size
-
-
-def blank_video_location(stream) -> None:
-    """Overwrite, in place, where a phone video was recorded.
-
-    Phones write the place as an ISO 6709 text in the movie header (QuickTime ©xyz and
-    com.apple.quicktime.location.ISO6709). Its digits become zeros, so every offset in the
-    file stays valid and no re-encoding is needed.
-    """
-    for box_type, offset, size in list(_top_level_boxes(stream)):
-        if box_type != b"moov" or size > MOOV_MAX_BYTES:
-            continue
-        stream.seek(offset)
-        moov = stream.read(size)
-        blanked = ISO6709.sub(lambda m: re.sub(rb"\d", b"0", m.group()), moov)
-        if blanked != moov:
-            stream.seek(offset)
-            stream.write(blanked)
+def _verify_clean(path: Path, kind: FileKind) -> None:
+    output = _run([EXIFTOOL, "-j", "-a", "-G1", "-q", "-q", "-m", str(path)])
+    try:
+        (tags,) = json.loads(output)
+    except ValueError as exc:
+        raise NotCleaned(f"exiftool gave no readable answer: {output[:200]!r}") from exc
+    left = sorted(tag for tag in tags if LOCATION_TAG.search(tag))
+    if left:
+        raise NotCleaned(f"location tags left: {left}")
+    if kind in VIDEOS:
+        with open(path, "rb") as stream:
+            if isobmff.moov_mentions_location(stream):
+                raise NotCleaned("an ISO 6709 position is left in the moov box")
 
 
 def storage_name(kind: FileKind) -> str:
     """A random name: nothing about the student or the original file leaks into the path."""
     return f"{secrets.token_hex(16)}.{kind.extension}"
+
+
+def save_to(field_file, checked: CheckedUpload) -> None:
+    """Store a checked upload under a random name, leaving nothing behind when that fails.
+
+    A full disk or a dropped connection to the bucket can leave part of a file under the
+    new name; it is removed, and the student gets a message instead of an error page.
+    """
+    name = storage_name(checked.kind)
+    # Where the field will put it (upload_to applied), so a partial file can be found.
+    full_name = field_file.field.generate_filename(field_file.instance, name)
+    try:
+        field_file.save(name, checked.file, save=False)
+    except OSError as exc:
+        _remove_partial(field_file.storage, full_name)
+        logger.error("could not store an upload as %s: %s", full_name, exc)
+        raise ValidationError(
+            {
+                "files": _(
+                    "%(name)s kon nu niet worden opgeslagen. Er is niets bewaard; probeer het "
+                    "later opnieuw."
+                )
+                % {"name": checked.original_name}
+            },
+            code="not_stored",
+        ) from exc
+    except BaseException:
+        _remove_partial(field_file.storage, full_name)
+        raise
+    finally:
+        checked.close()
+
+
+def _remove_partial(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:  # noqa: BLE001 - the first failure is the one worth raising
+        logger.exception("could not remove the partial upload %s", name)

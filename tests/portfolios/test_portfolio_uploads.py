@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portfolios import uploads
+from portfolios import clamav, isobmff, uploads
 from portfolios.models import Evidence, EvidenceFile
+from tests import upload_samples as samples
 from tests.portfolio_fixtures import (
     PDF_BYTES,
     jpeg_with_gps,
@@ -31,20 +32,13 @@ def ftyp(brand: bytes) -> bytes:
     return b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x02\x00" + b"\x00" * 32
 
 
-def png() -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (2, 2)).save(out, format="PNG")
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "content", "kind"),
     [
         ("a.bin", PDF_BYTES, uploads.PDF),
-        ("a.bin", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, uploads.PNG),
-        ("a.bin", b"RIFF\x10\x00\x00\x00WEBPVP8 ", uploads.WEBP),
+        ("a.bin", samples.photo("PNG", with_gps=False), uploads.PNG),
+        ("a.bin", samples.photo("WEBP", with_gps=False), uploads.WEBP),
+        ("foto", samples.photo("JPEG", with_gps=False), uploads.JPEG),
         ("IMG_0001.HEIC", ftyp(b"heic"), uploads.HEIC),
         ("film.mp4", ftyp(b"isom"), uploads.MP4),
         ("film.mov", ftyp(b"qt  "), uploads.MOV),
@@ -84,22 +78,93 @@ def test_size_limit(settings):
     assert "te groot" in exc.value.messages[0]
 
 
-def test_photo_location_is_removed(settings):
-    from PIL import Image
-
-    original = jpeg_with_gps()
-    assert 0x8825 in Image.open(io.BytesIO(original)).getexif()
-    checked = uploads.check_upload(upload("foto.jpg", original, "image/jpeg"))
+@pytest.mark.parametrize(
+    ("fmt", "name", "kind"),
+    [
+        ("JPEG", "foto.jpg", uploads.JPEG),
+        ("PNG", "scherm.png", uploads.PNG),
+        ("HEIF", "IMG_0001.HEIC", uploads.HEIC),
+    ],
+)
+def test_photo_location_and_maker_are_removed_and_orientation_kept(
+    settings, tmp_path, fmt, name, kind
+):
+    original = samples.photo(fmt)
+    assert samples.GPS_IFD in samples.exif_of(original)
+    checked = uploads.check_upload(upload(name, original))
     cleaned = checked.file.read()
-    exif = Image.open(io.BytesIO(cleaned)).getexif()
-    assert 0x8825 not in exif
-    assert exif.get(0x0110) == "Testtelefoon"  # the rest of the EXIF stays
+    assert checked.kind is kind
+    exif = samples.exif_of(cleaned)
+    assert samples.GPS_IFD not in exif
+    assert samples.MODEL not in exif  # who made it goes too
+    # So the photo is not shown sideways (pillow-heif applies a HEIC's orientation itself).
+    tags = samples.exiftool_tags(cleaned, tmp_path, "." + kind.extension)
+    assert tags.get("IFD0:Orientation") == "Rotate 90 CW"
     assert checked.size == len(cleaned)
 
 
-def test_photo_without_location_is_kept_as_is(settings):
-    content = png()
-    assert uploads.check_upload(upload("scherm.png", content)).file.read() == content
+def test_webp_location_is_removed(settings, tmp_path):
+    original = samples.photo("WEBP")
+    assert any("GPS" in tag for tag in samples.exiftool_tags(original, tmp_path, ".webp"))
+    checked = uploads.check_upload(upload("plaatje.webp", original))
+    cleaned = checked.file.read()
+    assert checked.kind is uploads.WEBP
+    tags = samples.exiftool_tags(cleaned, tmp_path, ".webp")
+    assert not [tag for tag in tags if "GPS" in tag or "Model" in tag]
+    assert checked.size == len(cleaned)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "JPEG"])
+def test_photo_without_metadata_keeps_its_pixels(settings, fmt):
+    from PIL import Image
+
+    content = samples.photo(fmt, with_gps=False)
+    cleaned = uploads.check_upload(upload("scherm", content)).file.read()
+    before, after = Image.open(io.BytesIO(content)), Image.open(io.BytesIO(cleaned))
+    assert after.size == before.size
+    assert after.tobytes() == before.tobytes()  # lossless: no re-encoding
+
+
+@pytest.mark.parametrize(
+    ("brand", "name", "kind"),
+    [(b"qt  ", "IMG_0002.MOV", uploads.MOV), (b"isom", "film.mp4", uploads.MP4)],
+)
+def test_video_location_is_removed_without_touching_the_media(
+    settings, tmp_path, brand, name, kind
+):
+    original = samples.movie_with_location(tmp_path, brand)
+    checked = uploads.check_upload(upload(name, original))
+    cleaned = checked.file.read()
+    assert checked.kind is kind
+    assert b"52.37" not in cleaned
+    assert samples.MEDIA_DATA in cleaned  # the frames are copied, not re-encoded
+    tags = samples.exiftool_tags(cleaned, tmp_path, "." + kind.extension)
+    assert not [tag for tag in tags if "GPS" in tag or "Model" in tag]
+
+
+def test_video_whose_location_cannot_be_removed_is_refused(settings):
+    with pytest.raises(ValidationError) as exc:
+        uploads.check_upload(upload("IMG_0003.MOV", samples.handmade_movie_with_location()))
+    assert exc.value.code == "not_cleaned"
+    assert "IMG_0003.MOV is geweigerd" in exc.value.messages[0]
+
+
+def test_photo_is_refused_when_the_cleaning_tool_is_missing(settings, monkeypatch, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    monkeypatch.setattr(uploads, "EXIFTOOL", str(tmp_path / "no-exiftool"))
+    with pytest.raises(ValidationError) as exc:
+        uploads.check_upload(upload("foto.jpg", samples.photo("JPEG")))
+    assert exc.value.code == "not_cleaned"
+    assert list(tmp_path.iterdir()) == []  # the work directory went with the refusal
+
+
+def test_moov_is_walked_in_small_chunks(settings):
+    # A position split across two reads is still found.
+    where = b"+52.3702+004.8952/"
+    filler = b"\x00" * (isobmff.SCAN_CHUNK_BYTES - 7)
+    content = samples.box(b"ftyp", b"isom\x00\x00\x02\x00") + samples.box(b"moov", filler + where)
+    assert isobmff.moov_mentions_location(io.BytesIO(content))
+    assert not isobmff.moov_mentions_location(io.BytesIO(content.replace(where, b"x" * 18)))
 
 
 def create_url(world):
@@ -201,94 +266,64 @@ def test_uploaded_photo_is_stored_without_location(client, world, media):
     assert stored.file.name.endswith(".jpg")
     with stored.file.open("rb") as fh:
         assert 0x8825 not in Image.open(fh).getexif()
+        assert fh.seek(0, 2) == stored.size
 
 
-def heic_with_gps(byte_order: str = "big") -> bytes:
-    from PIL import Image
-
-    exif = Image.Exif()
-    exif[0x0110] = "iPhone"
-    exif[0x8825] = {1: "N", 2: (52.0, 5.0, 7.5), 3: "E", 4: (4.0, 53.0, 1.25)}
-    blob = exif.tobytes()
-    if byte_order == "little":
-        blob = blob[:6] + _to_little_endian(blob[6:])
-    # ftyp box, some "image data", the Exif item as HEIF stores it (offset word + blob).
-    return ftyp(b"heic") + b"\x11" * 100 + b"\x00\x00\x00\x06" + blob + b"\x22" * 100
-
-
-def _to_little_endian(tiff: bytes) -> bytes:
-    from PIL import Image
-
-    exif = Image.Exif()
-    exif.load(b"Exif\x00\x00" + tiff)
-    gps = dict(exif.get_ifd(0x8825))
-    out = Image.Exif()
-    out.endian = "<"
-    out[0x0110] = exif[0x0110]
-    out[0x8825] = gps
-    return out.tobytes()[6:]
-
-
-@pytest.mark.parametrize("byte_order", ["big", "little"])
-def test_heic_location_is_blanked_in_place(settings, byte_order):
-    from PIL import Image
-
-    original = heic_with_gps(byte_order)
-    checked = uploads.check_upload(upload("IMG_0001.HEIC", original, "image/heic"))
-    cleaned = checked.file.read()
-    assert checked.kind is uploads.HEIC
-    assert len(cleaned) == len(original)  # nothing moved
-    assert cleaned.startswith(original[:112])
-    exif = Image.Exif()
-    exif.load(cleaned[cleaned.index(b"Exif\x00\x00") :])
-    assert exif.get(0x0110) == "iPhone"
-    assert not exif.get_ifd(0x8825)
-
-
-def test_heic_without_exif_is_unchanged(settings):
-    content = ftyp(b"heic") + b"\x11" * 200
-    assert uploads.check_upload(upload("a.heic", content)).file.read() == content
-
-
-def box(box_type: bytes, payload: bytes) -> bytes:
-    return (8 + len(payload)).to_bytes(4, "big") + box_type + payload
-
-
-def video_with_location() -> bytes:
-    where = b"+52.3702+004.8952+001.234/"
-    xyz = box(b"\xa9xyz", len(where).to_bytes(2, "big") + b"\x15\xc7" + where)
-    apple = box(b"data", b"\x00\x00\x00\x01\x00\x00\x00\x00" + b"+52.3702+004.8952/")
-    moov = box(b"moov", box(b"mvhd", b"\x00" * 100) + box(b"udta", xyz) + box(b"meta", apple))
-    return ftyp(b"qt  ")[:24] + box(b"mdat", b"\x01\x02+52.3702+004.8952/" * 10) + moov
-
-
-def test_video_location_is_blanked_in_place(settings):
-    original = video_with_location()
-    checked = uploads.check_upload(upload("IMG_0002.MOV", original, "video/quicktime"))
-    cleaned = checked.file.read()
-    assert checked.kind is uploads.MOV
-    assert len(cleaned) == len(original)
-    moov_at = original.index(b"moov") - 4
-    assert cleaned[:moov_at] == original[:moov_at]  # media data untouched
-    assert b"52.3702" not in cleaned[moov_at:]
-    assert b"+00.0000+000.0000+000.000/" in cleaned
-    assert b"+00.0000+000.0000/" in cleaned[moov_at:]
-
-
-def test_video_without_location_is_unchanged(settings):
-    content = ftyp(b"isom")[:24] + box(b"moov", box(b"mvhd", b"\x00" * 100))
-    assert uploads.check_upload(upload("film.mp4", content)).file.read() == content
+def test_cleaned_file_has_no_name_on_disk(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    checked = uploads.check_upload(upload("foto.jpg", samples.photo("JPEG")))
+    assert list(tmp_path.iterdir()) == []  # only the open file holds the cleaned copy
+    assert checked.file.read()[:3] == b"\xff\xd8\xff"
+    checked.close()
 
 
 @pytest.mark.django_db
 def test_video_uploaded_through_a_temporary_file_is_stored_without_location(
-    client, world, media, settings
+    client, world, media, settings, tmp_path
 ):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # as for a real, large video
     client.force_login(world["student"])
-    video = upload("IMG_0002.MOV", video_with_location(), "video/quicktime")
+    video = upload("IMG_0002.MOV", samples.movie_with_location(tmp_path), "video/quicktime")
     assert post_evidence(client, world, [video]).status_code == 302
     stored = EvidenceFile.objects.get()
     assert stored.content_type == "video/quicktime"
     with stored.file.open("rb") as fh:
-        assert b"52.3702+004" not in fh.read().split(b"moov", 1)[1]
+        content = fh.read()
+    assert b"52.37" not in content
+    assert samples.MEDIA_DATA in content
+
+
+@pytest.mark.django_db
+def test_video_that_cannot_be_cleaned_stores_nothing(client, world, media, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    client.force_login(world["student"])
+    video = upload("IMG_0003.MOV", samples.handmade_movie_with_location(), "video/quicktime")
+    assert_refused(post_evidence(client, world, [video]), media, "konden")
+
+
+class ReadRecorder(io.BytesIO):
+    """A file that remembers how much each read asked for."""
+
+    def __init__(self, content: bytes):
+        super().__init__(content)
+        self.reads: list[int] = []
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.reads.append(len(data))
+        return data
+
+
+def test_a_large_moov_is_never_read_whole(settings, tmp_path):
+    # Issue 14: an upload must not raise a worker's memory by its size.
+    content = samples.movie_with_location(tmp_path, b"isom", moov_padding=3 * 1024 * 1024)
+    stream = ReadRecorder(content)
+    isobmff.moov_mentions_location(stream)
+    assert max(stream.reads) <= isobmff.SCAN_CHUNK_BYTES
+
+    recorded = ReadRecorder(content)
+    recorded.name, recorded.size = "film.mp4", len(content)
+    recorded.chunks = lambda: iter(lambda: recorded.read(64 * 1024), b"")
+    checked = uploads.check_upload(recorded)
+    assert checked.kind is uploads.MP4
+    assert max(recorded.reads) <= clamav.CLAMD_CHUNK_BYTES
