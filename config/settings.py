@@ -290,6 +290,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# PDF reports: the task's hard time limit. One student report takes a second or two and a
+# klas's ZIP a few more, so a minute is generous; a worker's claim (lease) lasts a little
+# longer than this, and the sweep looks twice per time limit, so a report whose worker was
+# killed is taken over within about 1.5 time limits (reports.services.lease_seconds).
+BEKWAAM_REPORT_TIME_LIMIT = int(os.environ.get("BEKWAAM_REPORT_TIME_LIMIT", "60"))
+BEKWAAM_REPORT_SWEEP_SECONDS = max(5, BEKWAAM_REPORT_TIME_LIMIT // 2)
 # Run by `celery beat`; the times are in CELERY_TIMEZONE (Europe/Amsterdam).
 CELERY_BEAT_SCHEDULE = {
     "portfolios-daily-digest": {
@@ -304,7 +310,7 @@ CELERY_BEAT_SCHEDULE = {
     # Re-queues report jobs whose worker died (reports.services.sweep_stuck_jobs).
     "reports-sweep-stuck": {
         "task": "reports.tasks.sweep_stuck_reports",
-        "schedule": 300.0,
+        "schedule": float(BEKWAAM_REPORT_SWEEP_SECONDS),
     },
 }
 # Redis hands an unacknowledged message to another worker after this many seconds; the
@@ -329,8 +335,6 @@ BEKWAAM_MAIL_LEASE = int(os.environ.get("BEKWAAM_MAIL_LEASE", "60"))
 BEKWAAM_MAIL_SWEEP_GRACE = int(os.environ.get("BEKWAAM_MAIL_SWEEP_GRACE", "15"))
 # Tests only: seconds a mail task sleeps after claiming its row, to kill it mid-send.
 BEKWAAM_MAIL_TEST_DELAY = float(os.environ.get("BEKWAAM_MAIL_TEST_DELAY", "0"))
-# PDF reports: a worker's claim on a job lasts this long (also the task's hard time limit).
-BEKWAAM_REPORT_TIME_LIMIT = int(os.environ.get("BEKWAAM_REPORT_TIME_LIMIT", "300"))
 # Tests only: seconds a report task sleeps after claiming its job, to kill it mid-report.
 BEKWAAM_REPORT_TEST_DELAY = float(os.environ.get("BEKWAAM_REPORT_TEST_DELAY", "0"))
 

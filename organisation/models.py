@@ -94,6 +94,14 @@ class Enrolment(models.Model):
 class School(models.Model):
     name = models.CharField(_("naam"), max_length=255, unique=True)
     brin = models.CharField(_("BRIN-code"), max_length=8, blank=True)
+    # Printed on the reports the school hands over (reports.selectors.school_logo reads it
+    # through the storage API and hands WeasyPrint the bytes; the fetcher loads nothing else).
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="school-logos/",
+        blank=True,
+        help_text=_("PNG of JPEG, liefst breed en niet hoger dan 300 pixels."),
+    )
 
     class Meta:
         # Moved from another app without moving its table (migration 0002).

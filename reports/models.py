@@ -14,8 +14,14 @@ class ReportJob(models.Model):
     class Kind(models.TextChoices):
         STUDENT = "student", _("Voortgangsrapport")
         COHORT = "cohort", _("Klasrapport")
+        # The student's whole portfolio as a ZIP (index.html that opens offline + JSON), for
+        # the student to take along (AVG: the right to data portability).
+        EXPORT = "export", _("Portfolio-export")
 
     class Status(models.TextChoices):
+        # A klas report whose student reports are still being made: no worker holds it and
+        # no attempt is spent; the last child to finish queues it (services._child_finished).
+        WAITING = "waiting", _("Wacht op de studentrapporten")
         QUEUED = "queued", _("In de wachtrij")
         RUNNING = "running", _("Wordt gemaakt")
         DONE = "done", _("Klaar")
@@ -41,6 +47,9 @@ class ReportJob(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
+    # Children not yet done or failed. Each child lowers it in the same transaction that
+    # finishes the child, so the parent is queued exactly once, by whichever child is last.
+    children_pending = models.PositiveIntegerField(default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -54,6 +63,8 @@ class ReportJob(models.Model):
     )
     # sha256 of the data the report shows: equal fingerprints mean an equal report.
     fingerprint = models.CharField(_("kenmerk"), max_length=64, db_index=True)
+    # Claims that started real work: 1 when it was done on the first try. Waiting for
+    # children costs none; each abandoned or crashed claim adds one (MAX_ATTEMPTS).
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     # Set when a worker claims the job; a running job whose lease has passed was abandoned.
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -62,6 +73,8 @@ class ReportJob(models.Model):
     # Paths relative to MEDIA_ROOT; never served directly, only through views.download.
     output = models.CharField(max_length=255, blank=True)
     archive = models.CharField(max_length=255, blank=True)
+    # An export holds copies of every file; it is deleted after this (services.sweep).
+    expires_at = models.DateTimeField(_("beschikbaar tot"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
@@ -77,4 +90,4 @@ class ReportJob(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+        return self.status in {self.Status.WAITING, self.Status.QUEUED, self.Status.RUNNING}

@@ -8,29 +8,40 @@ is for those who may read results (the student, the klas's mentor, its assessors
 else gets 404.
 """
 
+import datetime
 import hashlib
+import io
 import json
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from PIL import Image
 
 from assessments.permissions import result_enrolments
 from assessments.selectors import STAGE_LABELS, Stage, progress_for, results_for
 from organisation.models import BpvPeriode, Cohort, Enrolment
 from organisation.permissions import visible_cohorts
-from portfolios.models import Evidence, EvidenceStatus, EvidenceVersion, SignOffEvent
+from portfolios.models import (
+    Evidence,
+    EvidenceStatus,
+    EvidenceVersion,
+    FeasibilityEvent,
+    SignOffEvent,
+)
 from portfolios.selectors import with_status
 from qualifications.selectors import werkprocessen_of
 
+from .fetcher import BASE_URL
 from .models import ReportJob
 
 # What a report reads of an enrolment: select_related() these and no query is spent on them.
-REPORT_RELATED = ("student", "qualification__dossier", "cohort")
+REPORT_RELATED = ("student", "qualification__dossier", "cohort__school")
 # Bump when the template changes what a report shows: old PDFs are then not reused.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -47,11 +58,31 @@ def get_report_enrolment_for_user(user, pk: int) -> Enrolment:
         raise Http404 from exc
 
 
+def export_enrolments(user) -> QuerySet[Enrolment]:
+    """Whose portfolio export this user may ask for: a student their own, a beheerder any."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    if user.is_beheerder:
+        return Enrolment.objects.all()
+    return Enrolment.objects.filter(student=user)
+
+
+def get_export_enrolment_for_user(user, pk: int) -> Enrolment:
+    try:
+        return export_enrolments(user).select_related("student").get(pk=pk)
+    except Enrolment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def visible_jobs(user) -> QuerySet[ReportJob]:
     if not user.is_authenticated:
         return ReportJob.objects.none()
+    reports = Q(enrolment__in=report_enrolments(user)) | Q(cohort__in=visible_cohorts(user))
+    # An export holds drafts and every file: only for whom export_enrolments allows, not for
+    # everyone who may read the student's results.
     return ReportJob.objects.filter(
-        Q(enrolment__in=report_enrolments(user)) | Q(cohort__in=visible_cohorts(user))
+        (~Q(kind=ReportJob.Kind.EXPORT) & reports)
+        | Q(kind=ReportJob.Kind.EXPORT, enrolment__in=export_enrolments(user))
     )
 
 
@@ -73,12 +104,76 @@ def jobs_for(*, user) -> list[ReportJob]:
 # --- Report data ----------------------------------------------------------------------------
 
 
-def _day(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localdate(value)
-    return value.isoformat()
+def _local(value):
+    # Dates and datetimes stay objects: the template prints them with the active locale's
+    # DATE_FORMAT (Dutch), and the fingerprint serialises them with str().
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value)
+    return value
+
+
+def _school(cohort: Cohort | None) -> dict:
+    school = cohort.school if cohort is not None else None
+    if school is None:
+        return {"name": "", "brin": "", "logo": ""}
+    return {"name": school.name, "brin": school.brin, "logo": school.logo.name or ""}
+
+
+# The one URL under which a report may show the school's logo: the fetcher hands WeasyPrint
+# the bytes read here (through the storage API), never a file path or a remote address.
+LOGO_URL = BASE_URL + "school-logo"
+LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def school_logo(data: dict) -> tuple[bytes, str] | None:
+    """The logo of the report's school as (bytes, MIME type), if it is a PNG or JPEG."""
+    name = data.get("school", {}).get("logo")
+    if not name or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as fh:
+        body = fh.read(5_000_000)
+    try:
+        with Image.open(io.BytesIO(body)) as image:
+            kind = image.format
+            image.verify()
+    except (OSError, SyntaxError, ValueError):  # Pillow's ways of saying "not an image"
+        return None
+    return (body, LOGO_TYPES[kind]) if kind in LOGO_TYPES else None
+
+
+def _versions(versions) -> list[dict]:
+    """Current beoordeling first; each earlier version marked as replaced, with the reason
+    and date of the correction that replaced it."""
+    rows = []
+    for index, version in enumerate(versions):
+        v = version.vaststelling
+        successor = versions[index + 1].vaststelling if index + 1 < len(versions) else None
+        rows.append(
+            {
+                "number": v.number,
+                "outcome": str(v.get_outcome_display()),
+                "points": v.points,
+                "max_points": v.max_points,
+                "feedback": v.feedback,
+                "assessors": v.assessor_names,
+                "date": _local(v.created_at),
+                "replaced": successor is not None,
+                "replaced_on": _local(successor.created_at) if successor else None,
+                "replaced_reason": successor.reason if successor else "",
+                "scores": [
+                    {
+                        "criterion": s.criterion_text,
+                        "value": s.value,
+                        "level": s.level_label,
+                        "comment": s.comment,
+                        "crucial": s.crucial,
+                        "passing": s.passing,
+                    }
+                    for s in version.scores
+                ],
+            }
+        )
+    return rows[::-1]
 
 
 def student_report_data(*, enrolment: Enrolment) -> dict:
@@ -87,33 +182,41 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     Evidence is what was submitted (drafts are the student's own business); results are
     what the student may read (results_for), so the report never shows more than that."""
     cache = enrolment._state.fields_cache
-    if not ({"student", "qualification", "cohort"} <= cache.keys()) or (
+    cohort_ok = enrolment.cohort_id is None or (
+        "cohort" in cache and "school" in enrolment.cohort._state.fields_cache
+    )
+    if not ({"student", "qualification"} <= cache.keys() and cohort_ok) or (
         "dossier" not in enrolment.qualification._state.fields_cache
     ):
         enrolment = Enrolment.objects.select_related(*REPORT_RELATED).get(pk=enrolment.pk)
     qualification = enrolment.qualification
+    cohort = enrolment.cohort
     progress = progress_for(enrolments=[enrolment])
     werkprocessen = list(
-        werkprocessen_of(qualification).order_by(
-            "kerntaak__position", "kerntaak__code", "position", "code"
-        )
+        werkprocessen_of(qualification)
+        .select_related("kerntaak")
+        .order_by("kerntaak__position", "kerntaak__code", "position", "code")
     )
     evidence: dict[int, list[dict]] = {}
+    # The latest submitted version of each bewijsstuk, in the same query (a report is made
+    # per student; every round trip counts against the render time).
+    latest = EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number")
     for item in (
         with_status(Evidence.objects.filter(enrolment=enrolment))
         .filter(last_kind__isnull=False)
-        .prefetch_related(
-            Prefetch("versions", queryset=EvidenceVersion.objects.order_by("number"), to_attr="vl")
+        .annotate(
+            v_title=Subquery(latest.values("title")[:1]),
+            v_date=Subquery(latest.values("date")[:1]),
+            v_number=Subquery(latest.values("number")[:1]),
         )
         .order_by("date", "id")
     ):
-        latest = item.vl[-1]
         evidence.setdefault(item.werkproces_id, []).append(
             {
-                "title": latest.title,
-                "date": _day(latest.date),
+                "title": item.v_title,
+                "date": item.v_date,
                 "status": str(EvidenceStatus(item.last_kind).label),
-                "version": latest.number,
+                "version": item.v_number,
             }
         )
     sign_offs: dict[int, list[dict]] = {}
@@ -121,37 +224,26 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
         sign_offs.setdefault(event.werkproces_id, []).append(
             {
                 "kind": str(event.get_kind_display()),
+                "signed": event.kind == SignOffEvent.Kind.SIGNED,
                 "name": event.actor_name,
-                "date": _day(event.created_at),
+                "date": _local(event.created_at),
+                "reason": event.reason,
             }
         )
-    results: dict[int, list[dict]] = {}
-    for row in results_for(user=enrolment.student, enrolment=enrolment):
-        results[row.werkproces.pk] = [
-            {
-                "number": version.vaststelling.number,
-                "outcome": str(version.vaststelling.get_outcome_display()),
-                "points": version.vaststelling.points,
-                "max_points": version.vaststelling.max_points,
-                "feedback": version.vaststelling.feedback,
-                "reason": version.vaststelling.reason,
-                "assessors": version.vaststelling.assessor_names,
-                "date": _day(version.vaststelling.created_at),
-                "scores": [
-                    {
-                        "criterion": s.criterion_text,
-                        "value": s.value,
-                        "level": s.level_label,
-                        "comment": s.comment,
-                        "crucial": s.crucial,
-                    }
-                    for s in version.scores
-                ],
-            }
-            for version in row.versions
-        ]
+    feasibility: dict[int, FeasibilityEvent] = {}
+    for event in (
+        FeasibilityEvent.objects.filter(enrolment=enrolment)
+        .select_related("leerbedrijf")
+        .order_by("created_at", "id")
+    ):
+        feasibility[event.werkproces_id] = event  # the latest event says how it stands
+    results = {
+        row.werkproces.pk: _versions(row.versions)
+        for row in results_for(user=enrolment.student, enrolment=enrolment)
+    }
     kerntaken: list[dict] = []
     stages: Counter = Counter()
+    not_feasible = 0
     for wp in werkprocessen:
         state = progress[(enrolment.pk, wp.pk)]
         stages[state.stage] += 1
@@ -159,12 +251,23 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
             kerntaken.append(
                 {"code": wp.kerntaak.code, "title": wp.kerntaak.title, "werkprocessen": []}
             )
+        event = feasibility.get(wp.pk)
+        blocked = None
+        if event is not None and event.kind == FeasibilityEvent.Kind.NOT_FEASIBLE:
+            not_feasible += 1
+            blocked = {
+                "leerbedrijf": event.leerbedrijf.name,
+                "reason": event.reason,
+                "name": event.actor_name,
+                "date": _local(event.created_at),
+            }
         kerntaken[-1]["werkprocessen"].append(
             {
                 "code": wp.code,
                 "title": wp.title,
                 "stage": int(state.stage),
                 "state": state.label,
+                "not_feasible": blocked,
                 "evidence": evidence.get(wp.pk, []),
                 "sign_offs": sign_offs.get(wp.pk, []),
                 "results": results.get(wp.pk, []),
@@ -175,27 +278,62 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
         {
             "leerbedrijf": p.leerbedrijf.name,
             "praktijkopleider": p.praktijkopleider.user.display_name,
-            "starts_on": _day(p.starts_on),
-            "ends_on": _day(p.ends_on),
+            "starts_on": p.starts_on,
+            "ends_on": p.ends_on,
         }
         for p in BpvPeriode.objects.filter(enrolment=enrolment)
         .select_related("leerbedrijf", "praktijkopleider__user")
         .order_by("starts_on", "id")
     ]
+    # The praktijkopleider who signs: of the BPV-periode under way (else the latest started).
+    today = timezone.localdate()
+    started = [p for p in bpv if p["starts_on"] <= today] or bpv
+    current = next(
+        (p for p in reversed(started) if p["ends_on"] is None or p["ends_on"] >= today),
+        started[-1] if started else None,
+    )
+    mentors = (
+        [m.display_name for m in cohort.mentors.order_by("last_name", "username")] if cohort else []
+    )
+    student = enrolment.student
     return {
         "version": REPORT_VERSION,
-        "student": {"name": enrolment.student.display_name, "username": enrolment.student.username},
+        "school": _school(cohort),
+        "student": {
+            "name": student.display_name,
+            "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
+            # Bekwaam's login name is the student number the school's records use (the
+            # student import takes it from the same column).
+            "number": student.username,
+        },
         "qualification": {
             "title": qualification.title,
             "crebo": qualification.crebo,
             "niveau": qualification.niveau,
             "dossier": f"{qualification.dossier.title} ({qualification.dossier.code})",
         },
-        "cohort": str(enrolment.cohort) if enrolment.cohort else "",
-        "started_on": _day(enrolment.started_on),
+        "cohort": str(cohort) if cohort else "",
+        "mentors": mentors,
+        "started_on": enrolment.started_on,
         "bpv": bpv,
+        "praktijkopleider": current["praktijkopleider"] if current else "",
         "kerntaken": kerntaken,
         "summary": _summary(stages, total),
+        "conclusion": _conclusion(stages, total, not_feasible),
+    }
+
+
+def _conclusion(stages: Counter, total: int, not_feasible: int) -> dict:
+    assessed = stages.get(Stage.ASSESSED, 0)
+    signed = stages.get(Stage.SIGNED_OFF, 0)
+    return {
+        "total": total,
+        "assessed": assessed,
+        "signed_off": signed,
+        "in_progress": stages.get(Stage.SUBMITTED, 0) + stages.get(Stage.ACCEPTED, 0),
+        "open": stages.get(Stage.NO_EVIDENCE, 0),
+        "not_feasible": not_feasible,
+        "complete": bool(total) and assessed == total,
     }
 
 
@@ -220,37 +358,110 @@ def _summary(stages: Counter, total: int) -> dict:
 def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
     return list(
         cohort.enrolments.select_related("student", "qualification").order_by(
-            "student__last_name", "student__username", "pk"
+            "student__last_name", "student__first_name", "student__username", "pk"
         )
     )
 
 
+# The klas summary flags bewijs waiting longer than this for a review (as the dashboard does
+# by default), so the mentor can chase it up.
+REVIEW_DAYS = 7
+
+
+def _cohort_signals(enrolment_ids: list[int], today: datetime.date) -> dict[int, list[dict]]:
+    signals: dict[int, list[dict]] = {pk: [] for pk in enrolment_ids}
+    latest: dict[tuple[int, int], FeasibilityEvent] = {}
+    for event in (
+        FeasibilityEvent.objects.filter(enrolment_id__in=enrolment_ids)
+        .select_related("leerbedrijf", "werkproces")
+        .order_by("created_at", "id")
+    ):
+        latest[(event.enrolment_id, event.werkproces_id)] = event
+    for (enrolment_id, _wp), event in sorted(latest.items()):
+        if event.kind == FeasibilityEvent.Kind.NOT_FEASIBLE:
+            signals[enrolment_id].append(
+                {
+                    "kind": "not_feasible",
+                    "code": event.werkproces.code,
+                    "leerbedrijf": event.leerbedrijf.name,
+                    "reason": event.reason,
+                }
+            )
+    cutoff = timezone.now() - datetime.timedelta(days=REVIEW_DAYS)
+    waiting = (
+        with_status(Evidence.objects.filter(enrolment_id__in=enrolment_ids))
+        .filter(last_kind=EvidenceStatus.SUBMITTED, last_event_at__lt=cutoff)
+        .order_by("last_event_at", "pk")
+        .values_list("enrolment_id", "werkproces__code", "last_event_at")
+    )
+    for enrolment_id, code, at in waiting:
+        days = (today - timezone.localdate(at)).days
+        signals[enrolment_id].append({"kind": "waiting", "code": code, "days": days})
+    return signals
+
+
 def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None = None) -> dict:
+    """The klas on one landscape page: per student and kerntaak how many werkprocessen are
+    done (afgetekend or beoordeeld) of how many, how many are under way, and the signals."""
     enrolments = list(enrolments) if enrolments is not None else cohort_enrolments(cohort)
+    today = timezone.localdate()
     progress = progress_for(enrolments=enrolments)
-    counts: dict[int, Counter] = {e.pk: Counter() for e in enrolments}
-    for (enrolment_id, _wp), state in progress.items():
-        counts[enrolment_id][state.stage] += 1
+    werkprocessen = list(
+        werkprocessen_of(cohort.qualification)
+        .select_related("kerntaak")
+        .order_by("kerntaak__position", "kerntaak__code", "position", "code")
+    )
+    kerntaken: list[dict] = []
+    column_of: dict[int, int] = {}
+    for wp in werkprocessen:
+        if not kerntaken or kerntaken[-1]["code"] != wp.kerntaak.code:
+            kerntaken.append({"code": wp.kerntaak.code, "title": wp.kerntaak.title, "total": 0})
+        kerntaken[-1]["total"] += 1
+        column_of[wp.pk] = len(kerntaken) - 1
+    signals = _cohort_signals([e.pk for e in enrolments], today)
     rows = []
     totals: Counter = Counter()
     for e in enrolments:
-        c = counts[e.pk]
-        totals.update(c)
+        stages: Counter = Counter()
+        cells = [{"done": 0, "busy": 0, "total": k["total"]} for k in kerntaken]
+        for wp in werkprocessen:
+            state = progress.get((e.pk, wp.pk))
+            if state is None:
+                continue
+            stages[state.stage] += 1
+            cell = cells[column_of[wp.pk]]
+            if state.stage >= Stage.SIGNED_OFF:
+                cell["done"] += 1
+            elif state.stage >= Stage.SUBMITTED:
+                cell["busy"] += 1
+        totals.update(stages)
+        student = e.student
         rows.append(
             {
-                "name": e.student.display_name,
-                "username": e.student.username,
-                "stages": [c.get(stage, 0) for stage in Stage],
-                "total": sum(c.values()),
+                "name": student.display_name,
+                "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
+                "number": student.username,
+                "cells": cells,
+                "done": sum(c["done"] for c in cells),
+                "total": len(werkprocessen),
+                "signals": signals[e.pk],
             }
         )
     return {
         "version": REPORT_VERSION,
+        "school": _school(cohort),
         "cohort": str(cohort),
-        "qualification": str(cohort.qualification),
-        "stage_labels": [str(STAGE_LABELS[s]) for s in Stage],
+        "qualification": {
+            "title": cohort.qualification.title,
+            "crebo": cohort.qualification.crebo,
+            "niveau": cohort.qualification.niveau,
+        },
+        "mentors": [m.display_name for m in cohort.mentors.order_by("last_name", "username")],
+        "kerntaken": kerntaken,
         "students": rows,
         "summary": _summary(totals, sum(totals.values())),
+        "review_days": REVIEW_DAYS,
+        "today": today,
     }
 
 

@@ -7,18 +7,33 @@ report whose worker was SIGKILLed is rendered by the next worker that gets the m
 (redelivery, or the beat sweep). Output files are written under a name fixed by the job, through
 the storage, replacing whole (config.storage.write_replacing), so a second run replaces
 rather than adds a file.
+
+A klas report fans out to one student job per student. It waits (status WAITING) without a
+claim or an attempt; each child lowers the parent's `children_pending` in the very
+transaction that finishes the child, and the child that brings it to zero queues the parent.
+We chose that counter over a Celery chord: a chord needs a result backend (we run without
+one, and the embedded default has no broker at all), it re-runs its callback on redelivery,
+and it lives in the broker, so a restart or a swept child would lose it; the counter is a row
+in our own database, counted exactly once because the child's DONE/FAILED update succeeds
+once, and it works the same when tasks run in-process.
+
+This module stays whole: the claim, the finish, the child count and the sweep are one state
+machine, and splitting them would put its transitions in different files.
 """
 
 import datetime
 import io
+import json
 import logging
 import secrets
 import shutil
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
@@ -29,20 +44,23 @@ from config.storage import write_replacing
 from config.tasks import enqueue_on_commit
 from organisation.models import Cohort, Enrolment, User
 
-from . import rendering, selectors
+from . import export_selectors, rendering, selectors
 from .models import ReportJob
 
 logger = logging.getLogger(__name__)
 
 # Errors that say "try again later", not "this report cannot be made".
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-ACTIVE = [ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
-# A job abandoned this often (its worker died each time) is failed rather than retried.
+ACTIVE = [ReportJob.Status.WAITING, ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
+# A job whose claims ended this often without a result (its worker died, or a transient
+# error) is failed rather than tried again. Waiting for children is no attempt.
 MAX_ATTEMPTS = 5
 
 
 def lease_seconds() -> int:
-    return int(getattr(settings, "BEKWAAM_REPORT_TIME_LIMIT", 300))
+    # The hard time limit kills a task at BEKWAAM_REPORT_TIME_LIMIT, so a live worker never
+    # holds a claim past it; the margin covers the time between claim and the task's clock.
+    return int(getattr(settings, "BEKWAAM_REPORT_TIME_LIMIT", 60)) + 5
 
 
 class ReportBusy(Exception):
@@ -65,10 +83,9 @@ def _student_fingerprint(enrolment: Enrolment) -> str:
     return selectors.fingerprint_of(selectors.student_report_data(enrolment=enrolment))
 
 
-def _cohort_fingerprint(cohort: Cohort) -> str:
-    enrolments = selectors.cohort_enrolments(cohort)
+def _cohort_fingerprint(cohort: Cohort, enrolments: list[Enrolment], children: list[str]) -> str:
     data = selectors.cohort_report_data(cohort=cohort, enrolments=enrolments)
-    data["children"] = [_student_fingerprint(e) for e in enrolments]
+    data["children"] = children
     return selectors.fingerprint_of(data)
 
 
@@ -79,22 +96,28 @@ def _output_exists(job: ReportJob) -> bool:
 def report_request(
     *, user: User, enrolment: Enrolment | None = None, cohort: Cohort | None = None
 ) -> ReportJob:
-    """Record a request and queue the work, or reuse a PDF of the very same data."""
+    """Record a request and queue the work, or reuse a PDF of the very same data.
+
+    A klas report is made as one child job per student (so that workers share the work)
+    plus the parent, which waits, holding no worker and spending no attempt, until the last
+    child is finished (_child_finished) and only then is queued to assemble the ZIP."""
     if (enrolment is None) == (cohort is None):
         raise ValueError("Give an enrolment or a cohort")
+    enrolments: list[Enrolment] = []
+    children: list[str] = []
     if enrolment is not None:
         kind, subject = ReportJob.Kind.STUDENT, {"enrolment": enrolment}
         fingerprint = _student_fingerprint(enrolment)
     else:
         kind, subject = ReportJob.Kind.COHORT, {"cohort": cohort}
-        fingerprint = _cohort_fingerprint(cohort)
+        enrolments = selectors.cohort_enrolments(cohort)
+        children = [_student_fingerprint(e) for e in enrolments]
+        fingerprint = _cohort_fingerprint(cohort, enrolments, children)
     with transaction.atomic():
         same = ReportJob.objects.filter(kind=kind, fingerprint=fingerprint, **subject).exclude(
             status=ReportJob.Status.FAILED
         )
-        active = same.filter(
-            status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING], parent__isnull=True
-        )
+        active = same.filter(status__in=ACTIVE, parent__isnull=True)
         if job := active.first():
             return job
         done = same.filter(status=ReportJob.Status.DONE).order_by("-finished_at").first()
@@ -112,25 +135,81 @@ def report_request(
                 finished_at=now,
                 **subject,
             )
+        if kind == ReportJob.Kind.STUDENT:
+            job = ReportJob.objects.create(
+                kind=kind, requested_by=user, fingerprint=fingerprint, **subject
+            )
+            _enqueue(job.pk)
+            return job
         job = ReportJob.objects.create(
-            kind=kind, requested_by=user, fingerprint=fingerprint, **subject
+            kind=kind,
+            requested_by=user,
+            fingerprint=fingerprint,
+            status=ReportJob.Status.WAITING if enrolments else ReportJob.Status.QUEUED,
+            children_pending=len(enrolments),
+            **subject,
+        )
+        kids = ReportJob.objects.bulk_create(
+            ReportJob(
+                kind=ReportJob.Kind.STUDENT,
+                enrolment=e,
+                parent=job,
+                requested_by=user,
+                fingerprint=child_fingerprint,
+            )
+            for e, child_fingerprint in zip(enrolments, children, strict=True)
+        )
+        for kid in kids:
+            _enqueue(kid.pk)
+        if not enrolments:
+            _enqueue(job.pk)
+        return job
+
+
+# How long an export (a copy of the whole portfolio) is kept for download.
+EXPORT_DAYS = 7
+
+
+def export_request(*, user: User, enrolment: Enrolment) -> ReportJob:
+    """Queue an export of one student's portfolio (get the enrolment through
+    selectors.get_export_enrolment_for_user). One at a time: an active one is returned."""
+    with transaction.atomic():
+        active = ReportJob.objects.filter(
+            kind=ReportJob.Kind.EXPORT, enrolment=enrolment, status__in=ACTIVE
+        ).first()
+        if active is not None:
+            return active
+        job = ReportJob.objects.create(
+            kind=ReportJob.Kind.EXPORT, enrolment=enrolment, requested_by=user, fingerprint="-"
         )
         _enqueue(job.pk)
         return job
 
 
+_FRESH = {"error": "", "attempts": 0, "lease_until": None, "claim": ""}
+
+
 def report_retry(*, job: ReportJob) -> bool:
-    """Queue a failed job again (with its failed children, for a klas report)."""
+    """Queue a failed job again; for a klas report, its failed children, and the parent
+    waits for them."""
     with transaction.atomic():
-        updated = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.FAILED).update(
-            status=ReportJob.Status.QUEUED, error="", attempts=0, lease_until=None, claim=""
-        )
-        if not updated:
+        failed = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.FAILED)
+        if not failed.select_for_update().exists():
             return False
-        ReportJob.objects.filter(parent=job, status=ReportJob.Status.FAILED).update(
-            status=ReportJob.Status.QUEUED, error="", attempts=0, lease_until=None, claim=""
+        kids = list(
+            ReportJob.objects.filter(parent=job, status=ReportJob.Status.FAILED).values_list(
+                "pk", flat=True
+            )
         )
-        _enqueue(job.pk)
+        ReportJob.objects.filter(pk__in=kids).update(status=ReportJob.Status.QUEUED, **_FRESH)
+        failed.update(
+            status=ReportJob.Status.WAITING if kids else ReportJob.Status.QUEUED,
+            children_pending=len(kids),
+            finished_at=None,
+            **_FRESH,
+        )
+        for pk in kids or [job.pk]:
+            _enqueue(pk)
     return True
 
 
@@ -138,6 +217,8 @@ def report_retry(*, job: ReportJob) -> bool:
 
 
 def job_claim(*, job_id: int) -> str | None:
+    """Take a queued job, or a running one whose worker's lease has passed (that worker is
+    gone: its claim counted as an attempt that ended without a result)."""
     now = timezone.now()
     token = secrets.token_hex(16)
     claimed = (
@@ -161,6 +242,29 @@ def _mine(job_id: int, token: str):
     return ReportJob.objects.filter(pk=job_id, claim=token, status=ReportJob.Status.RUNNING)
 
 
+def _finish(job: ReportJob, rows, **fields) -> bool:
+    """Move a job (narrowed to `rows`, a conditional queryset) to done or failed, and tell
+    its parent in the same transaction. Only the one update that wins counts."""
+    if not job.parent_id:
+        # One UPDATE is atomic by itself: no transaction round trips for a lone report.
+        return bool(rows.update(finished_at=timezone.now(), lease_until=None, **fields))
+    with transaction.atomic():
+        finished = rows.update(finished_at=timezone.now(), lease_until=None, **fields)
+        if finished:
+            _child_finished(job.parent_id)
+    return bool(finished)
+
+
+def _child_finished(parent_id: int) -> None:
+    """One child less to wait for. The UPDATE takes the parent's row lock, so children that
+    finish at the same moment count down one after the other; the one that reaches zero
+    queues the parent, exactly once (the WAITING -> QUEUED update succeeds once)."""
+    waiting = ReportJob.objects.filter(pk=parent_id, status=ReportJob.Status.WAITING)
+    waiting.filter(children_pending__gt=0).update(children_pending=F("children_pending") - 1)
+    if waiting.filter(children_pending=0).update(status=ReportJob.Status.QUEUED):
+        _enqueue(parent_id)
+
+
 def _write(relative: str, content: bytes) -> None:
     # Through the storage (disk or bucket), replacing whole: see config.storage.
     write_replacing(relative, content)
@@ -177,10 +281,29 @@ def render_student(
 ) -> Rendered:
     data = selectors.student_report_data(enrolment=enrolment)
     fingerprint = selectors.fingerprint_of(data)
+    logo = selectors.school_logo(data)
     html = rendering.student_report_html(
-        data, fingerprint=fingerprint, job_id=job_id, generated_at=now or timezone.now()
+        data,
+        fingerprint=fingerprint,
+        job_id=job_id,
+        generated_at=now or timezone.now(),
+        logo=logo is not None,
     )
-    return Rendered(fingerprint, rendering.html_to_pdf(html))
+    resources = {selectors.LOGO_URL: logo} if logo else None
+    return Rendered(fingerprint, rendering.html_to_pdf(html, resources=resources))
+
+
+def _give_up(job: ReportJob) -> bool:
+    """Fail a job that was abandoned MAX_ATTEMPTS times, if it is still stuck."""
+    stuck = Q(status=ReportJob.Status.QUEUED) | Q(
+        status=ReportJob.Status.RUNNING, lease_until__lt=timezone.now()
+    )
+    return _finish(
+        job,
+        ReportJob.objects.filter(stuck, pk=job.pk),
+        status=ReportJob.Status.FAILED,
+        error=_("Het maken van het rapport is te vaak afgebroken."),
+    )
 
 
 def job_run(*, job_id: int) -> str:
@@ -188,26 +311,21 @@ def job_run(*, job_id: int) -> str:
     token = job_claim(job_id=job_id)
     if token is None:
         job = ReportJob.objects.filter(pk=job_id).first()
-        if job is None or not job.active:
-            return "nothing to do"
+        if job is None or job.status not in {ReportJob.Status.QUEUED, ReportJob.Status.RUNNING}:
+            return "nothing to do"  # done, failed, or a klas report waiting for children
         if job.attempts >= MAX_ATTEMPTS:
             # Killed (or timed out) this often: rendering it again would only loop.
-            stuck = Q(status=ReportJob.Status.QUEUED) | Q(lease_until__lt=timezone.now())
-            if ReportJob.objects.filter(stuck, pk=job_id, status__in=ACTIVE).update(
-                status=ReportJob.Status.FAILED,
-                error=_("Het maken van het rapport is te vaak afgebroken."),
-                finished_at=timezone.now(),
-                lease_until=None,
-            ):
-                _notify_parent(job)
-                return "failed"
+            return "failed" if _give_up(job) else "nothing to do"
         if job.status == ReportJob.Status.RUNNING and job.lease_until:
-            # Held by a live worker, or by a dead one until its lease passes: look again soon.
+            # Held by a live worker, or by a dead one until its lease passes: look again
+            # just after the lease would end.
             wait = (job.lease_until - timezone.now()).total_seconds()
-            raise ReportBusy(max(1.0, min(wait + 1, 10.0)))
+            raise ReportBusy(max(1.0, wait + 1))
         return "nothing to do"
     job = ReportJob.objects.select_related(
-        *(f"enrolment__{name}" for name in selectors.REPORT_RELATED), "cohort__qualification"
+        *(f"enrolment__{name}" for name in selectors.REPORT_RELATED),
+        "cohort__qualification",
+        "cohort__school",
     ).get(pk=job_id)
     delay = float(getattr(settings, "BEKWAAM_REPORT_TEST_DELAY", 0) or 0)
     if delay:
@@ -215,6 +333,8 @@ def job_run(*, job_id: int) -> str:
     try:
         if job.kind == ReportJob.Kind.STUDENT:
             return _run_student(job, token)
+        if job.kind == ReportJob.Kind.EXPORT:
+            return _run_export(job, token)
         return _run_cohort(job, token)
     except TRANSIENT_ERRORS:
         # Give the job back so the retry (or the sweep) can claim it again.
@@ -222,125 +342,161 @@ def job_run(*, job_id: int) -> str:
         raise
     except Exception as exc:
         logger.exception("Report job %s failed", job_id)
-        _mine(job_id, token).update(
+        _finish(
+            job,
+            _mine(job_id, token),
             status=ReportJob.Status.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-            lease_until=None,
         )
-        _notify_parent(job)
         return "failed"
-
-
-def _notify_parent(job: ReportJob) -> None:
-    if job.parent_id:
-        _enqueue(job.parent_id)
 
 
 def _run_student(job: ReportJob, token: str) -> str:
     rendered = render_student(enrolment=job.enrolment, job_id=job.pk)
     relative = f"reports/job-{job.pk}.pdf"
     _write(relative, rendered.pdf)
-    with transaction.atomic():
-        finished = _mine(job.pk, token).update(
-            status=ReportJob.Status.DONE,
-            output=relative,
-            fingerprint=rendered.fingerprint,
-            finished_at=timezone.now(),
-            lease_until=None,
-            error="",
-        )
-        if finished:
-            _notify_parent(job)
+    finished = _finish(
+        job,
+        _mine(job.pk, token),
+        status=ReportJob.Status.DONE,
+        output=relative,
+        fingerprint=rendered.fingerprint,
+        error="",
+    )
     return "done" if finished else "lost claim"
 
 
+def zip_entry_name(data: dict) -> str:
+    """`Jansen, Sanne (123456).pdf`: what a mentor looks for in the ZIP, safe as a file name."""
+    student = data["student"]
+    name = student["sort_name"] or student["name"]
+    cleaned = "".join(c for c in f"{name} ({student['number']})" if c not in '\\/:*?"<>|')
+    return f"{cleaned.strip()[:150]}.pdf"
+
+
 def _run_cohort(job: ReportJob, token: str) -> str:
-    """First pass: create one child job per student and let the workers share them. Each
-    child re-queues this job when it finishes; the pass that finds them all done assembles
-    the summary PDF and the ZIP."""
-    enrolments = selectors.cohort_enrolments(job.cohort)
-    with transaction.atomic():
-        children = {c.enrolment_id: c for c in job.children.all()}
-        for enrolment in enrolments:
-            if enrolment.pk not in children:
-                children[enrolment.pk] = child = ReportJob.objects.create(
-                    kind=ReportJob.Kind.STUDENT,
-                    enrolment=enrolment,
-                    parent=job,
-                    requested_by=job.requested_by,
-                    fingerprint=_student_fingerprint(enrolment),
-                )
-                _enqueue(child.pk)
-        pending = [c for c in children.values() if c.status != ReportJob.Status.DONE]
-        failed = [c for c in pending if c.status == ReportJob.Status.FAILED]
-        if failed:
-            _mine(job.pk, token).update(
-                status=ReportJob.Status.FAILED,
-                error=_("%(n)d van de studentrapporten zijn mislukt.") % {"n": len(failed)},
-                finished_at=timezone.now(),
-                lease_until=None,
-            )
-            return "failed"
-        if pending:
-            # Not an error: wait, without holding the claim, for the children to call back.
-            _mine(job.pk, token).update(status=ReportJob.Status.QUEUED, lease_until=None)
-            return "waiting"
+    """Runs once every child is finished (the last one queued this job): the summary PDF
+    and a ZIP with the summary and each student's report."""
+    children = {c.enrolment_id: c for c in job.children.select_related("enrolment")}
+    failed = [c for c in children.values() if c.status == ReportJob.Status.FAILED]
+    if failed:
+        _finish(
+            job,
+            _mine(job.pk, token),
+            status=ReportJob.Status.FAILED,
+            error=_("%(n)d van de studentrapporten zijn mislukt.") % {"n": len(failed)},
+        )
+        return "failed"
+    pending = [c for c in children.values() if c.status != ReportJob.Status.DONE]
+    if pending:
+        # Cannot happen while children count down in their own transaction; if it does,
+        # wait again and give back the attempt this claim took.
+        _mine(job.pk, token).update(
+            status=ReportJob.Status.WAITING,
+            children_pending=len(pending),
+            lease_until=None,
+            attempts=F("attempts") - 1,
+        )
+        return "waiting"
+    # The klas as it was asked for: a student who joined since has no report in it.
+    enrolments = [e for e in selectors.cohort_enrolments(job.cohort) if e.pk in children]
     now = timezone.now()
     data = selectors.cohort_report_data(cohort=job.cohort, enrolments=enrolments)
     data["children"] = [children[e.pk].fingerprint for e in enrolments]
     fingerprint = selectors.fingerprint_of(data)
+    logo = selectors.school_logo(data)
     html = rendering.cohort_report_html(
-        data, fingerprint=fingerprint, job_id=job.pk, generated_at=now
+        data, fingerprint=fingerprint, job_id=job.pk, generated_at=now, logo=logo is not None
     )
-    summary = rendering.html_to_pdf(html)
+    summary = rendering.html_to_pdf(html, resources={selectors.LOGO_URL: logo} if logo else None)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("klasoverzicht.pdf", summary)
-        for enrolment in enrolments:
+        for enrolment, row in zip(enrolments, data["students"], strict=True):
             child = children[enrolment.pk]
             with (
                 default_storage.open(child.output, "rb") as source,
-                archive.open(f"{enrolment.student.username}.pdf", "w") as target,
+                archive.open(zip_entry_name({"student": row}), "w") as target,
             ):
                 shutil.copyfileobj(source, target)
     output, zip_name = f"reports/job-{job.pk}.pdf", f"reports/job-{job.pk}.zip"
     _write(output, summary)
     _write(zip_name, buffer.getvalue())
-    finished = _mine(job.pk, token).update(
+    finished = _finish(
+        job,
+        _mine(job.pk, token),
         status=ReportJob.Status.DONE,
         output=output,
         archive=zip_name,
         fingerprint=fingerprint,
-        finished_at=timezone.now(),
-        lease_until=None,
     )
     return "done" if finished else "lost claim"
+
+
+def _store(name: str, content) -> str:
+    """Write a new output through the storage API (local disk or S3), replacing an older
+    one of the same name: a second run of the same job replaces rather than adds."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, content)
+
+
+def _run_export(job: ReportJob, token: str) -> str:
+    data = export_selectors.export_data(enrolment=job.enrolment)
+    now = timezone.now()
+    index = rendering.export_index_html(data, generated_at=now)
+    payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # Spooled: a portfolio with many files goes to a temporary file, not into memory.
+    with tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024) as buffer:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("index.html", index)
+            archive.writestr("portfolio.json", payload)
+            for path, stored in export_selectors.export_files(data).items():
+                with default_storage.open(stored, "rb") as source, archive.open(path, "w") as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
+        buffer.seek(0)
+        name = _store(f"reports/export-{job.pk}.zip", File(buffer))
+    finished = _finish(
+        job,
+        _mine(job.pk, token),
+        status=ReportJob.Status.DONE,
+        archive=name,
+        expires_at=now + datetime.timedelta(days=EXPORT_DAYS),
+        error="",
+    )
+    return "done" if finished else "lost claim"
+
+
+def _expire_exports(now: datetime.datetime) -> None:
+    for job in ReportJob.objects.filter(kind=ReportJob.Kind.EXPORT, expires_at__lt=now).exclude(
+        archive=""
+    ):
+        if default_storage.exists(job.archive):
+            default_storage.delete(job.archive)
+        ReportJob.objects.filter(pk=job.pk).update(archive="")
 
 
 # --- The sweep ------------------------------------------------------------------------------
 
 
 def sweep_stuck_jobs() -> int:
-    """Beat runs this every few minutes. A running job past its lease lost its worker: queue
-    it again (or fail it after MAX_ATTEMPTS). A queued job older than a lease may have lost
-    its message: send another (a duplicate is harmless, the claim sees to that)."""
+    """Beat runs this twice per report time limit. A running job past its lease lost its
+    worker: queue it again (or fail it after MAX_ATTEMPTS). A queued job older than a lease
+    may have lost its message: send another (a duplicate is harmless, the claim sees to
+    that). A waiting klas report whose children are all finished is queued (a safety net:
+    the children count down in their own transaction, so this should find nothing)."""
     now = timezone.now()
     requeued = 0
+    _expire_exports(now)
     for job in ReportJob.objects.filter(status=ReportJob.Status.RUNNING, lease_until__lt=now):
+        if job.attempts >= MAX_ATTEMPTS:
+            _give_up(job)
+            continue
         stale = ReportJob.objects.filter(
             pk=job.pk, status=ReportJob.Status.RUNNING, lease_until__lt=now, claim=job.claim
         )
         with transaction.atomic():
-            if job.attempts >= MAX_ATTEMPTS:
-                stale.update(
-                    status=ReportJob.Status.FAILED,
-                    error=_("Het maken van het rapport is te vaak afgebroken."),
-                    finished_at=now,
-                    lease_until=None,
-                )
-                _notify_parent(job)
-            elif stale.update(status=ReportJob.Status.QUEUED, lease_until=None):
+            if stale.update(status=ReportJob.Status.QUEUED, lease_until=None):
                 _enqueue(job.pk)
                 requeued += 1
     old = now - datetime.timedelta(seconds=lease_seconds())
@@ -350,4 +506,12 @@ def sweep_stuck_jobs() -> int:
         with transaction.atomic():
             _enqueue(pk)
         requeued += 1
+    for job in ReportJob.objects.filter(status=ReportJob.Status.WAITING, created_at__lt=old):
+        if not job.children.filter(status__in=ACTIVE).exists():
+            with transaction.atomic():
+                if ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.WAITING).update(
+                    status=ReportJob.Status.QUEUED, children_pending=0
+                ):
+                    _enqueue(job.pk)
+                    requeued += 1
     return requeued

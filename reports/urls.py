@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("student/<int:enrolment_pk>/aanvragen/", views.request_student, name="request_student"),
+    path("export/<int:enrolment_pk>/aanvragen/", views.request_export, name="request_export"),
     path("klas/<int:cohort_pk>/aanvragen/", views.request_cohort, name="request_cohort"),
     path("<int:pk>/", views.job_detail, name="job"),
     path("<int:pk>/status/", views.job_status, name="status"),

@@ -43,6 +43,14 @@ def request_cohort(request, cohort_pk: int):
     return redirect("reports:job", job.pk)
 
 
+@require_POST
+@login_required
+def request_export(request, enrolment_pk: int):
+    enrolment = selectors.get_export_enrolment_for_user(request.user, enrolment_pk)
+    job = services.export_request(user=request.user, enrolment=enrolment)
+    return redirect("reports:job", job.pk)
+
+
 @require_GET
 @login_required
 def job_detail(request, pk: int):
@@ -85,6 +93,8 @@ def _send(request, job: ReportJob, relative: str, filename: str, content_type: s
 def _basename(job: ReportJob) -> str:
     if job.kind == ReportJob.Kind.STUDENT:
         return f"voortgangsrapport-{job.enrolment.student.username}"
+    if job.kind == ReportJob.Kind.EXPORT:
+        return f"portfolio-{job.enrolment.student.username}"
     return f"klasrapport-{job.cohort.name}-{job.cohort.start_year}"
 
 

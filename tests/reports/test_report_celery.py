@@ -1,10 +1,14 @@
-"""A worker killed mid-report does not lose the report: real Redis, real worker processes.
+"""Reports with real Redis and real worker processes, on default settings.
 
-Runs only when DATABASE_URL points at PostgreSQL and CELERY_BROKER_URL at Redis. It makes its
-own database, starts `celery worker --pool=solo`, queues a report whose rendering is slowed
-down (BEKWAAM_REPORT_TEST_DELAY), kills the worker with SIGKILL once it has claimed the job,
-starts a new worker and waits: the message comes back (acks_late, visibility timeout), the
-expired claim is taken over, and the report is made exactly once.
+Runs only when DATABASE_URL points at PostgreSQL and CELERY_BROKER_URL at Redis. Each test
+makes its own database and starts its own `celery worker` processes (and `celery beat`).
+
+- A worker killed mid-report does not lose the report: the report is slowed down
+  (BEKWAAM_REPORT_TEST_DELAY), the worker SIGKILLed once it has claimed the job, and a new
+  worker plus beat (the sweep) finish it within 2 minutes, exactly once, with the default
+  time limit, lease and sweep interval.
+- 20 klas reports in a row on 2 workers are all done on the first try, each ZIP holding one
+  PDF per student.
 """
 
 import os
@@ -12,6 +16,7 @@ import re
 import secrets
 import signal
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +27,8 @@ from tests.report_fixtures import pdf_text
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 TIMEOUT = 120
+# A killed worker's report must be done within this (issue 13), with default settings.
+RECOVERY_SECONDS = 120
 
 pytestmark = [
     pytest.mark.celery_integration,
@@ -76,55 +83,75 @@ def job_row(database_url: str, pk: int) -> dict:
         ).fetchone()
 
 
-def wait_until(predicate, processes, what: str):
-    deadline = time.monotonic() + TIMEOUT
+def wait_until(predicate, processes, what: str, timeout: float = TIMEOUT):
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    pytest.fail(f"{what} did not happen within {TIMEOUT}s\n{processes.logs()}")
+    pytest.fail(f"{what} did not happen within {timeout}s\n{processes.logs()}")
 
 
-def test_report_survives_a_worker_killed_mid_report(database, processes, tmp_path):
-    media = tmp_path / "media"
+def environment(database: str, tmp_path: Path, **extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_", "BEKWAAM_"))
+        if not key.startswith(("DJANGO_", "PYTEST_", "BEKWAAM_", "CELERY_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=database,
         CELERY_BROKER_URL=BROKER_URL,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_MEDIA_ROOT=str(media),
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         BEKWAAM_VAR_DIR=str(tmp_path / "var"),
-        # Slow enough to kill it mid-report; short leases so the test does not wait an hour.
-        BEKWAAM_REPORT_TEST_DELAY="6",
-        BEKWAAM_REPORT_TIME_LIMIT="12",
-        CELERY_VISIBILITY_TIMEOUT="4",
         PYTHONUNBUFFERED="1",
         HOME=str(tmp_path),
+        **extra,
     )
+    return env
+
+
+def start_worker(processes, env, name: str, *options: str):
+    argv = [executable("celery"), "-A", "config", "worker", "-l", "info", *options]
+    return processes.start(name, [*argv, "-n", f"{name}-{secrets.token_hex(3)}@%h"], env)
+
+
+def test_report_survives_a_worker_killed_mid_report(database, processes, tmp_path):
+    media = tmp_path / "media"
+    # Default time limit, lease, sweep and visibility timeout: only the render is slowed
+    # down, so that there is a moment to kill the worker in.
+    env = environment(database, tmp_path, BEKWAAM_REPORT_TEST_DELAY="6")
     manage(env, "migrate", "--noinput")
 
-    def worker(name: str):
-        argv = [executable("celery"), "-A", "config", "worker", "--pool=solo", "-l", "info"]
-        return processes.start(name, [*argv, "-n", f"{name}-{secrets.token_hex(3)}@%h"], env)
-
-    first = worker("worker1")
+    first = start_worker(processes, env, "worker1", "--pool=solo")
     wait_until(lambda: "ready." in (tmp_path / "worker1.log").read_text(), processes, "start")
     seeded = manage(env, "shell", "-c", SEED)
     job_id = int(re.search(r"JOB (\d+)", seeded.stdout).group(1))
 
     wait_until(lambda: job_row(database, job_id)["status"] == "running", processes, "claim")
     os.kill(first.pid, signal.SIGKILL)  # mid-report: the render sleeps for 6 s after claiming
+    killed_at = time.monotonic()
     first.wait(timeout=10)
     assert job_row(database, job_id)["status"] == "running"
     assert not list(media.rglob("*.pdf"))
 
-    worker("worker2")
-    wait_until(lambda: job_row(database, job_id)["status"] == "done", processes, "the report")
+    # What production runs: a worker and beat (whose sweep takes over the expired claim; the
+    # killed worker's message itself only comes back after the visibility timeout, an hour).
+    start_worker(processes, env, "worker2", "--pool=solo")
+    schedule = tmp_path / "var" / "celerybeat-schedule"
+    schedule.parent.mkdir(parents=True, exist_ok=True)
+    beat = [executable("celery"), "-A", "config", "beat", "-l", "info", "-s", str(schedule)]
+    processes.start("beat", beat, env)
+    wait_until(
+        lambda: job_row(database, job_id)["status"] == "done",
+        processes,
+        "the report",
+        timeout=RECOVERY_SECONDS - (time.monotonic() - killed_at),
+    )
+    recovered = time.monotonic() - killed_at
+    print(f"killed worker's report done {recovered:.1f} s after the kill")
+    assert recovered < RECOVERY_SECONDS
     done = job_row(database, job_id)
     assert done["attempts"] == 2  # the killed claim, then the one that finished
     time.sleep(5)  # any duplicate delivery would have re-rendered by now
@@ -132,3 +159,77 @@ def test_report_survives_a_worker_killed_mid_report(database, processes, tmp_pat
     pdfs = list(media.rglob("*.pdf"))
     assert [p.relative_to(media).as_posix() for p in pdfs] == [done["output"]]
     assert "Sanne Jansen" in pdf_text(Path(pdfs[0]).read_bytes())
+
+
+KLASSEN = """
+import datetime
+from organisation import services as o
+from organisation.models import User
+from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
+from reports import services
+d = Dossier.objects.create(framework=Framework.SBB, code="90001", title="Testdossier")
+q = Qualification.objects.create(dossier=d, code="P1", crebo="90011", title="Profiel")
+k = Kerntaak.objects.create(dossier=d, part=Kerntaak.Part.BASISDEEL, code="B1-K1", title="T")
+Werkproces.objects.create(kerntaak=k, code="B1-K1-W1", title="Eerste werkproces")
+Werkproces.objects.create(kerntaak=k, code="B1-K1-W2", title="Tweede werkproces")
+mentor = o.user_create(username="mentor", password="Geheim-wachtwoord-1", role=User.Role.DOCENT)
+school = o.school_create(name="Workercollege")
+cohorts = []
+for n in range(20):
+    cohort = o.cohort_create(school=school, name=f"K{n:02}", start_year=2026, qualification=q,
+                             mentors=[mentor])
+    for m in range(3):
+        s = o.user_create(username=f"s{n:02}{m}", password="Geheim-wachtwoord-1",
+                          role=User.Role.STUDENT, first_name="Student", last_name=f"{n}-{m}")
+        e = o.enrolment_create(student=s, qualification=q, started_on=datetime.date(2026, 9, 1))
+        o.enrolment_set_cohort(enrolment=e, cohort=cohort)
+    cohorts.append(cohort)
+for cohort in cohorts:
+    print("JOB", services.report_request(user=mentor, cohort=cohort).pk)
+"""
+
+
+def test_twenty_klas_reports_on_two_workers_all_done_on_the_first_try(
+    database, processes, tmp_path
+):
+    import psycopg
+    from psycopg.rows import dict_row
+
+    env = environment(database, tmp_path)
+    manage(env, "migrate", "--noinput")
+    for name in ("worker1", "worker2"):
+        start_worker(processes, env, name, "--concurrency=1")
+    for name in ("worker1", "worker2"):
+        log = tmp_path / f"{name}.log"
+        wait_until(lambda log=log: "ready." in log.read_text(), processes, f"{name} start")
+    seeded = manage(env, "shell", "-c", KLASSEN)
+    ids = [int(pk) for pk in re.findall(r"JOB (\d+)", seeded.stdout)]
+    assert len(ids) == 20
+
+    def rows():
+        with psycopg.connect(database, row_factory=dict_row) as conn:
+            return conn.execute(
+                "SELECT id, parent_id, status, attempts, archive, error, children_pending"
+                " FROM reports_reportjob ORDER BY id"
+            ).fetchall()
+
+    def settled():
+        return all(r["status"] in ("done", "failed") for r in rows() if r["id"] in ids)
+
+    wait_until(settled, processes, "20 klas reports", timeout=300)
+    time.sleep(2)  # any second assembly of a klas report would show up now
+    everything = rows()
+    parents = [r for r in everything if r["id"] in ids]
+    children = [r for r in everything if r["parent_id"] in ids]
+    assert [(r["status"], r["attempts"], r["error"]) for r in parents] == [("done", 1, "")] * 20
+    assert [(r["status"], r["attempts"]) for r in children] == [("done", 1)] * 60
+    assert {r["children_pending"] for r in parents} == {0}
+    for parent in parents:
+        with zipfile.ZipFile(tmp_path / "media" / parent["archive"]) as archive:
+            names = sorted(archive.namelist())
+        assert len(names) == 4 and names[-1] == "klasoverzicht.pdf", names
+        assert all(re.fullmatch(r"\d+-\d, Student \(s\d{3}\)\.pdf", n) for n in names[:3])
+    # Both workers rendered (the work was shared), and nothing logged a failure.
+    logs = [(tmp_path / f"{n}.log").read_text() for n in ("worker1", "worker2")]
+    assert all("succeeded" in log for log in logs)
+    assert not any("Traceback" in log for log in logs), processes.logs()

@@ -81,7 +81,7 @@ def test_student_report_holds_name_werkprocessen_scores_and_sign_offs(
         assert f"{score.value} · {score.level_label}" in text
     assert "Mooi werk, let op de planning." in text
     assert "Verslag wondzorg" in text
-    assert "Pagina 2 van" in text
+    assert "pagina 2 van" in text
     assert f"kenmerk {job.fingerprint[:16]}" in text
 
 
@@ -305,12 +305,16 @@ def test_cohort_report_is_a_summary_and_a_zip_of_every_student(
     assert job.status == ReportJob.Status.DONE, job.error
     assert job.children.count() == 2
     summary = pdf_text(download(client, job))
-    assert "VZ-2A" in summary and "Sanne Jansen" in summary and "student2" in summary
+    assert "VZ-2A" in summary and "Jansen, Sanne" in summary and "student2" in summary
     response = client.get(reverse("reports:archive", args=[job.pk]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert sorted(archive.namelist()) == ["klasoverzicht.pdf", "student.pdf", "student2.pdf"]
-    assert "Sanne Jansen" in pdf_text(archive.read("student.pdf"))
+    assert sorted(archive.namelist()) == [
+        "Jansen, Sanne (student).pdf",
+        "klasoverzicht.pdf",
+        "student2 (student2).pdf",
+    ]
+    assert "Sanne Jansen" in pdf_text(archive.read("Jansen, Sanne (student).pdf"))
     for outsider in ["other_docent", "student", "outsider"]:
         client.force_login(rworld[outsider])
         assert client.get(reverse("reports:archive", args=[job.pk])).status_code == 404
