@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.test_smoke import Processes, executable, free_port, fresh_database, manage, wait_for_http
+from tests.processes import Processes, executable, free_port, fresh_database, manage, wait_for_http
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
