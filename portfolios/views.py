@@ -107,7 +107,7 @@ def evidence_create(request, enrolment_pk: int, code: str):
                 reflection=form.cleaned_data["reflection"],
                 date=form.cleaned_data["date"],
                 links=form.cleaned_data["links"],
-                criteria=form.cleaned_data["criteria"],
+                werkprocessen=form.werkproces_links(),
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
@@ -159,7 +159,6 @@ def evidence_edit(request, pk: int):
         "reflection": evidence.reflection,
         "date": evidence.date,
         "links": "\n".join(evidence.links),
-        "criteria": list(evidence.criteria.values_list("pk", flat=True)),
     }
     form = EvidenceForm(
         request.POST or None,
@@ -168,6 +167,7 @@ def evidence_edit(request, pk: int):
         enrolment=evidence.enrolment,
         werkproces=evidence.werkproces,
         current_files=selectors.working_files(evidence),
+        current_links=selectors.working_links(evidence),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +178,7 @@ def evidence_edit(request, pk: int):
                 reflection=form.cleaned_data["reflection"],
                 date=form.cleaned_data["date"],
                 links=form.cleaned_data["links"],
-                criteria=form.cleaned_data["criteria"],
+                werkprocessen=form.werkproces_links(),
                 files=form.cleaned_data["files"],
                 remove_files=form.cleaned_data["remove_files"],
             )
