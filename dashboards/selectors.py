@@ -7,21 +7,22 @@ place that decides how far a student is; this module adds planning, activity and
 A page costs the same number of queries for 10 or 1000 students: everything per student is
 read once for the whole klas and joined in Python.
 
-It stays whole for now: planning, activity and signals feed one table, and the SQL-side
-progress (issue 14) will replace most of it.
+Progress comes from the database (assessments.progress): the school overview never sees a
+cell, only counts per student; the klas matrix reads its cells as plain tuples.
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.progress import per_enrolment_counts
 from assessments.selectors import STAGE_LABELS, ProgressState, Stage, progress_for
 from organisation.models import BpvPeriode, Cohort, Enrolment, User
 from organisation.permissions import visible_cohorts
@@ -225,17 +226,26 @@ class Dashboard:
         return chart
 
 
-def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, BpvPeriode]:
-    current: dict[int, BpvPeriode] = {}
-    rows = (
-        BpvPeriode.objects.filter(enrolment__in=enrolments, starts_on__lte=today)
-        .select_related("leerbedrijf")
-        .order_by("starts_on", "id")
+def _current_bpv_filter(today: datetime.date) -> Q:
+    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _current_bpv_subquery(today: datetime.date, field: str = "pk", outer: str = "pk"):
+    """`field` of the enrolment's current BPV-periode: the latest started one still running."""
+    return Subquery(
+        BpvPeriode.objects.filter(_current_bpv_filter(today), enrolment=OuterRef(outer))
+        .order_by("-starts_on", "-id")
+        .values(field)[:1]
     )
-    for bpv in rows:
-        if bpv.ends_on is None or bpv.ends_on >= today:
-            current[bpv.enrolment_id] = bpv  # the latest started one wins
-    return current
+
+
+def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, BpvPeriode]:
+    """The current BPV-periode of each student: one row per student, chosen by the database
+    (not every periode ever, sorted in Python)."""
+    rows = BpvPeriode.objects.filter(
+        enrolment__in=enrolments, pk=_current_bpv_subquery(today, outer="enrolment")
+    ).select_related("leerbedrijf")
+    return {bpv.enrolment_id: bpv for bpv in rows}
 
 
 def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
@@ -259,23 +269,36 @@ def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.dateti
     return latest
 
 
-def _behind_reason(row: StudentRow, today: datetime.date) -> str:
-    """Why this student is behind the planning, or "" when they are not.
+def _planning(
+    start: datetime.date | None, end: datetime.date | None, total: int, today: datetime.date
+) -> tuple[datetime.date, datetime.date, float, float]:
+    """(start, end, elapsed fraction, werkprocessen expected signed off by today).
 
     Expected: the elapsed share of the current BPV-periode (an open-ended one runs to the end
     of the school year; without one, the school year itself) times the werkprocessen."""
-    if row.bpv is not None:
-        start = row.bpv.starts_on
-        end = row.bpv.ends_on or school_year(today)[1]
-    else:
+    if start is None:
         start, end = school_year(today)
+    else:
+        end = end or school_year(today)[1]
     fraction = elapsed_fraction(start, end, today)
-    row.expected = fraction * row.total
-    margin = max(1.0, BEHIND_MARGIN * row.total)
-    if not row.total or row.done + margin >= row.expected:
+    return start, end, fraction, fraction * total
+
+
+def is_behind(done: int, total: int, expected: float) -> bool:
+    margin = max(1.0, BEHIND_MARGIN * total)
+    return bool(total) and done + margin < expected
+
+
+def _behind_reason(row: StudentRow, today: datetime.date) -> str:
+    """Why this student is behind the planning, or "" when they are not."""
+    bpv = row.bpv
+    start, end, fraction, row.expected = _planning(
+        bpv.starts_on if bpv else None, bpv.ends_on if bpv else None, row.total, today
+    )
+    if not is_behind(row.done, row.total, row.expected):
         return ""
-    if row.bpv is not None:
-        period = _("de BPV-periode bij %(bedrijf)s") % {"bedrijf": row.bpv.leerbedrijf.name}
+    if bpv is not None:
+        period = _("de BPV-periode bij %(bedrijf)s") % {"bedrijf": bpv.leerbedrijf.name}
     else:
         period = _("het schooljaar")
     return _(
@@ -316,7 +339,7 @@ def student_rows(
             "student__first_name", "student__last_name",
         )
     )  # fmt: skip
-    progress = progress_for(enrolments=enrolments)
+    progress = progress_for(enrolments=cohort.enrolments.all())
     bpvs = _current_bpv(_cohort_enrolments(cohort), today)
     activity = _last_activity(_cohort_enrolments(cohort))
     rows = []
@@ -493,27 +516,28 @@ def cohort_overview(
     cohorts = visible_cohorts(user).select_related("school", "qualification")
     if qualification_id is not None:
         cohorts = cohorts.filter(qualification_id=qualification_id)
+    enrolments = Enrolment.objects.filter(cohort__in=cohorts.values("pk"))
     cohorts = list(cohorts.order_by("school__name", "-start_year", "name"))
     summaries = {c.pk: CohortSummary(c) for c in cohorts}
-    enrolments = list(Enrolment.objects.filter(cohort__in=cohorts))
-    progress = progress_for(enrolments=enrolments)
-    bpvs = _current_bpv(Enrolment.objects.filter(cohort__in=cohorts).values("pk"), today)
-    per_enrolment: dict[int, list[ProgressState]] = defaultdict(list)
-    for (enrolment_id, _wp), state in progress.items():
-        per_enrolment[enrolment_id].append(state)
-    for enrolment in enrolments:
-        summary = summaries[enrolment.cohort_id]
-        states = per_enrolment[enrolment.pk]
+    # The database counts the cells per student and stage; Python only adds up plain tuples
+    # and applies the planning rule, which needs the student's BPV dates.
+    planning = {
+        pk: (start, end)
+        for pk, start, end in enrolments.annotate(
+            bpv_start=_current_bpv_subquery(today, "starts_on"),
+            bpv_end=_current_bpv_subquery(today, "ends_on"),
+        ).values_list("pk", "bpv_start", "bpv_end")
+    }
+    for enrolment_id, cohort_id, total, *stages in per_enrolment_counts(enrolments):
+        summary = summaries[cohort_id]
+        done = stages[Stage.SIGNED_OFF] + stages[Stage.ASSESSED]
         summary.students += 1
-        summary.werkprocessen = max(summary.werkprocessen, len(states))
-        summary.stages.update(s.stage for s in states)
-        row = StudentRow(
-            enrolment=enrolment,
-            cells=states,
-            bpv=bpvs.get(enrolment.pk),
-            last_activity=None,
-            expected=0.0,
-        )
-        summary.done += row.done
-        summary.behind += bool(_behind_reason(row, today))
+        summary.werkprocessen = max(summary.werkprocessen, total)
+        for stage, count in zip(Stage, stages, strict=True):
+            if count:
+                summary.stages[stage] += count
+        summary.done += done
+        start, end = planning.get(enrolment_id, (None, None))
+        expected = _planning(start, end, total, today)[3]
+        summary.behind += is_behind(done, total, expected)
     return list(summaries.values())

@@ -293,7 +293,9 @@ def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
     )
     # What it was submitted for stays readable, whatever the working copy says later.
     for link in evidence.wp_links.prefetch_related("criteria"):
-        frozen = EvidenceVersionLink.objects.create(version=version, werkproces_id=link.werkproces_id)
+        frozen = EvidenceVersionLink.objects.create(
+            version=version, werkproces_id=link.werkproces_id
+        )
         frozen.criteria.set(link.criteria.all())
     version.files.set(working_files(evidence))
     event = EvidenceEvent.objects.create(

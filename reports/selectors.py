@@ -21,7 +21,13 @@ from assessments.permissions import result_enrolments
 from assessments.selectors import STAGE_LABELS, Stage, progress_for, results_for
 from organisation.models import BpvPeriode, Cohort, Enrolment
 from organisation.permissions import visible_cohorts
-from portfolios.models import Evidence, EvidenceStatus, EvidenceVersion, SignOffEvent
+from portfolios.models import (
+    Evidence,
+    EvidenceStatus,
+    EvidenceVersion,
+    EvidenceVersionLink,
+    SignOffEvent,
+)
 from portfolios.selectors import with_status
 from qualifications.selectors import werkprocessen_of
 
@@ -103,19 +109,27 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
         with_status(Evidence.objects.filter(enrolment=enrolment))
         .filter(last_kind__isnull=False)
         .prefetch_related(
-            Prefetch("versions", queryset=EvidenceVersion.objects.order_by("number"), to_attr="vl")
+            Prefetch(
+                "versions",
+                queryset=EvidenceVersion.objects.order_by("number").prefetch_related(
+                    Prefetch("wp_links", queryset=EvidenceVersionLink.objects.order_by("id"))
+                ),
+                to_attr="vl",
+            )
         )
         .order_by("date", "id")
     ):
         latest = item.vl[-1]
-        evidence.setdefault(item.werkproces_id, []).append(
-            {
-                "title": latest.title,
-                "date": _day(latest.date),
-                "status": str(EvidenceStatus(item.last_kind).label),
-                "version": latest.number,
-            }
-        )
+        # Under every werkproces the submitted version was linked to.
+        for link in latest.wp_links.all():
+            evidence.setdefault(link.werkproces_id, []).append(
+                {
+                    "title": latest.title,
+                    "date": _day(latest.date),
+                    "status": str(EvidenceStatus(item.last_kind).label),
+                    "version": latest.number,
+                }
+            )
     sign_offs: dict[int, list[dict]] = {}
     for event in SignOffEvent.objects.filter(enrolment=enrolment).order_by("created_at", "id"):
         sign_offs.setdefault(event.werkproces_id, []).append(
@@ -226,8 +240,10 @@ def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
 
 
 def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None = None) -> dict:
-    enrolments = list(enrolments) if enrolments is not None else cohort_enrolments(cohort)
-    progress = progress_for(enrolments=enrolments)
+    given = list(enrolments) if enrolments is not None else None
+    enrolments = given if given is not None else cohort_enrolments(cohort)
+    # The whole klas enters the progress SQL as a subquery, not as a list of its ids.
+    progress = progress_for(enrolments=cohort.enrolments.all() if given is None else given)
     counts: dict[int, Counter] = {e.pk: Counter() for e in enrolments}
     for (enrolment_id, _wp), state in progress.items():
         counts[enrolment_id][state.stage] += 1
