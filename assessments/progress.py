@@ -1,11 +1,12 @@
 """How far each student is with each werkproces, computed by the database.
 
-One SQL statement derives the stage of every (enrolment, werkproces) cell of the students'
-kwalificaties: the current event of each bewijsstuk and of each sign-off come from a window
-function (ROW_NUMBER per subject, newest first, the same order as portfolios.events), and a
-bewijsstuk counts for every werkproces it is linked to (portfolios.EvidenceLink). Callers
-either read the cells (a klas's matrix) or let the database count them (the school overview),
-so 10 000 students never become 80 000 Python objects.
+One SQL statement derives the stage of every (enrolment, werkproces) cell where something
+happened (every other cell is "no evidence yet"): the current event of each bewijsstuk and
+of each sign-off comes from a window function (ROW_NUMBER per subject, newest first, the
+order of portfolios.events), and a bewijsstuk counts for every werkproces it is linked to
+(portfolios.EvidenceLink). Callers either read those cells (a klas's matrix) or let the
+database count them per student (the school overview), so 10 000 students never become
+80 000 Python objects.
 
 Portable SQL: PostgreSQL and SQLite (3.25+) both run it. The students are given as a
 queryset and enter as a subquery, never as a list of every id.
@@ -25,7 +26,6 @@ from portfolios.models import (
     EvidenceStatus,
     SignOffEvent,
 )
-from qualifications.models import Kerntaak, Qualification, Werkproces
 
 from .models import Beoordeling, Vaststelling
 
@@ -43,42 +43,34 @@ def enrolment_queryset(enrolments: Iterable[Enrolment] | QuerySet) -> QuerySet[E
     return Enrolment.objects.filter(pk__in=[e.pk for e in enrolments])
 
 
-def _stages_sql(enrolments: QuerySet) -> tuple[str, list]:
-    """A WITH ... query whose `stages` relation holds (enrolment_id, cohort_id,
-    werkproces_id, stage, outcome) for every cell; the caller appends its SELECT."""
+def _facts_sql(enrolments: QuerySet) -> tuple[str, list]:
+    """A WITH ... query whose `facts` relation holds (enrolment_id, cohort_id, werkproces_id,
+    stage, outcome) for every cell where something happened: evidence, a sign-off or a
+    vaststelling. Every other cell of the kwalificatie is NO_EVIDENCE, so the database never
+    has to spell out students x werkprocessen. The caller appends its SELECT."""
     try:
         inner, inner_params = enrolments.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # .none(), or a filter on an empty list: no students at all
         inner, inner_params = "SELECT NULL WHERE 1 = 0", []
-    enrolment = _t(Enrolment)
     # Only table names and stage numbers are formatted in; every value is a parameter.
     sql = f"""
 WITH enr AS (
-  SELECT e.id, e.qualification_id, e.cohort_id FROM {enrolment} e WHERE e.id IN ({inner})
-),
-cells AS (
-  SELECT enr.id AS enrolment_id, enr.cohort_id, w.id AS werkproces_id
-  FROM enr
-  JOIN {_t(Qualification)} q ON q.id = enr.qualification_id
-  JOIN {_t(Kerntaak)} k ON k.dossier_id = q.dossier_id
-       AND (k.part <> %s OR k.qualification_id = q.id)
-  JOIN {_t(Werkproces)} w ON w.kerntaak_id = k.id
+  SELECT e.id, e.cohort_id FROM {_t(Enrolment)} e WHERE e.id IN ({inner})
 ),
 ev_ranked AS (
-  SELECT ee.evidence_id, ee.kind, ROW_NUMBER() OVER (
+  SELECT ev.enrolment_id, ee.evidence_id, ee.kind, ROW_NUMBER() OVER (
            PARTITION BY ee.evidence_id ORDER BY ee.created_at DESC, ee.id DESC) AS rn
   FROM {_t(EvidenceEvent)} ee
   JOIN {_t(Evidence)} ev ON ev.id = ee.evidence_id
   JOIN enr ON enr.id = ev.enrolment_id
 ),
 ev AS (
-  SELECT ev.enrolment_id, l.werkproces_id,
+  SELECT r.enrolment_id, l.werkproces_id,
          MAX(CASE WHEN r.kind = %s THEN {ACCEPTED} ELSE {SUBMITTED} END) AS stage
   FROM ev_ranked r
-  JOIN {_t(Evidence)} ev ON ev.id = r.evidence_id
-  JOIN {_t(EvidenceLink)} l ON l.evidence_id = ev.id
+  JOIN {_t(EvidenceLink)} l ON l.evidence_id = r.evidence_id
   WHERE r.rn = 1
-  GROUP BY ev.enrolment_id, l.werkproces_id
+  GROUP BY r.enrolment_id, l.werkproces_id
 ),
 so_ranked AS (
   SELECT s.enrolment_id, s.werkproces_id, s.kind, ROW_NUMBER() OVER (
@@ -97,24 +89,25 @@ vs_ranked AS (
   JOIN enr ON enr.id = b.enrolment_id
 ),
 vs AS (SELECT enrolment_id, werkproces_id, outcome FROM vs_ranked WHERE rn = 1),
-stages AS (
-  SELECT c.enrolment_id, c.cohort_id, c.werkproces_id,
+keyed AS (
+  SELECT enrolment_id, werkproces_id FROM ev
+  UNION SELECT enrolment_id, werkproces_id FROM so
+  UNION SELECT enrolment_id, werkproces_id FROM vs
+),
+facts AS (
+  SELECT k.enrolment_id, enr.cohort_id, k.werkproces_id,
          CASE WHEN vs.outcome IS NOT NULL THEN {ASSESSED}
               WHEN so.enrolment_id IS NOT NULL THEN {SIGNED_OFF}
               ELSE COALESCE(ev.stage, {NO_EVIDENCE}) END AS stage,
          COALESCE(vs.outcome, '') AS outcome
-  FROM cells c
-  LEFT JOIN ev ON ev.enrolment_id = c.enrolment_id AND ev.werkproces_id = c.werkproces_id
-  LEFT JOIN so ON so.enrolment_id = c.enrolment_id AND so.werkproces_id = c.werkproces_id
-  LEFT JOIN vs ON vs.enrolment_id = c.enrolment_id AND vs.werkproces_id = c.werkproces_id
+  FROM keyed k
+  JOIN enr ON enr.id = k.enrolment_id
+  LEFT JOIN ev ON ev.enrolment_id = k.enrolment_id AND ev.werkproces_id = k.werkproces_id
+  LEFT JOIN so ON so.enrolment_id = k.enrolment_id AND so.werkproces_id = k.werkproces_id
+  LEFT JOIN vs ON vs.enrolment_id = k.enrolment_id AND vs.werkproces_id = k.werkproces_id
 )
 """  # noqa: S608
-    params = [
-        *inner_params,
-        Kerntaak.Part.PROFIELDEEL.value,
-        EvidenceStatus.ACCEPTED.value,
-        SignOffEvent.Kind.SIGNED.value,
-    ]
+    params = [*inner_params, EvidenceStatus.ACCEPTED.value, SignOffEvent.Kind.SIGNED.value]
     return sql, params
 
 
@@ -124,25 +117,16 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def cells(enrolments) -> list[tuple[int, int, int, str]]:
-    """(enrolment id, werkproces id, stage, outcome) for every cell: one query."""
-    sql, params = _stages_sql(enrolment_queryset(enrolments))
-    return _fetch(
-        sql + "SELECT enrolment_id, werkproces_id, stage, outcome FROM stages",  # noqa: S608
-        params,
-    )
+def facts(enrolments) -> list[tuple[int, int, int, str]]:
+    """(enrolment id, werkproces id, stage, outcome) of every cell past NO_EVIDENCE."""
+    sql, params = _facts_sql(enrolment_queryset(enrolments))
+    select = "SELECT enrolment_id, werkproces_id, stage, outcome FROM facts"
+    return _fetch(sql + select, params)
 
 
-def per_enrolment_counts(enrolments) -> list[tuple]:
-    """(enrolment id, cohort id, cells, cells at stage 0, 1, 2, 3, 4) per student: the
-    database counts, one query and one row per student."""
-    sql, params = _stages_sql(enrolment_queryset(enrolments))
-    counts = ", ".join(
-        f"COALESCE(SUM(CASE WHEN st.stage = {s} THEN 1 ELSE 0 END), 0)"
-        for s in range(NO_EVIDENCE, ASSESSED + 1)
-    )
-    select = (
-        f"SELECT enr.id, enr.cohort_id, COUNT(st.werkproces_id), {counts} FROM enr "  # noqa: S608
-        "LEFT JOIN stages st ON st.enrolment_id = enr.id GROUP BY enr.id, enr.cohort_id"
-    )
+def stage_counts(enrolments) -> list[tuple[int, int, int]]:
+    """(enrolment id, stage, cells) for every stage past NO_EVIDENCE that a student has:
+    the database counts; students with nothing yet have no row."""
+    sql, params = _facts_sql(enrolment_queryset(enrolments))
+    select = "SELECT enrolment_id, stage, COUNT(*) FROM facts GROUP BY enrolment_id, stage"
     return _fetch(sql + select, params)

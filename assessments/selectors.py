@@ -90,23 +90,36 @@ def _werkprocessen_by_qualification(qualification_ids: set[int]) -> dict[int, li
     return result
 
 
+def werkproces_counts(qualification_ids: set[int]) -> dict[int, int]:
+    """How many werkprocessen each kwalificatie has: one query."""
+    return {q: len(wps) for q, wps in _werkprocessen_by_qualification(qualification_ids).items()}
+
+
 def progress_for(
     *, enrolments: Iterable[Enrolment] | QuerySet[Enrolment]
 ) -> dict[tuple[int, int], ProgressState]:
     """Per (enrolment id, werkproces id) of each student's kwalificatie, how far they are.
 
-    One query however many students: the database derives every stage (progress.py). A
+    Four queries however many students: the database derives every stage (progress.py). A
     bewijsstuk linked to several werkprocessen counts for each of them. Pass a queryset
     for many students: it enters the SQL as a subquery, not as a list of ids."""
+    qs = progress.enrolment_queryset(enrolments)
+    students = list(qs.order_by().values_list("pk", "qualification_id"))
+    wps = _werkprocessen_by_qualification({q for _pk, q in students})
     # A handful of distinct states: share them rather than make one object per cell.
     states: dict[tuple[int, str], ProgressState] = {}
-    result: dict[tuple[int, int], ProgressState] = {}
-    for enrolment_id, werkproces_id, stage, outcome in progress.cells(enrolments):
+    known: dict[tuple[int, int], ProgressState] = {}
+    for enrolment_id, werkproces_id, stage, outcome in progress.facts(qs):
         state = states.get((stage, outcome))
         if state is None:
             state = states[(stage, outcome)] = ProgressState(Stage(stage), outcome)
-        result[(enrolment_id, werkproces_id)] = state
-    return result
+        known[(enrolment_id, werkproces_id)] = state
+    nothing = ProgressState(Stage.NO_EVIDENCE)
+    return {
+        (pk, wp.pk): known.get((pk, wp.pk), nothing)
+        for pk, qualification_id in students
+        for wp in wps.get(qualification_id, [])
+    }
 
 
 # --- The assessor's queue --------------------------------------------------------------------

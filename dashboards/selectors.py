@@ -12,18 +12,25 @@ cell, only counts per student; the klas matrix reads its cells as plain tuples.
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.progress import per_enrolment_counts
-from assessments.selectors import STAGE_LABELS, ProgressState, Stage, progress_for
+from assessments.progress import stage_counts
+from assessments.selectors import (
+    STAGE_LABELS,
+    ProgressState,
+    Stage,
+    progress_for,
+    werkproces_counts,
+)
 from organisation.models import BpvPeriode, Cohort, Enrolment, User
 from organisation.permissions import visible_cohorts
 from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
@@ -230,22 +237,27 @@ def _current_bpv_filter(today: datetime.date) -> Q:
     return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
-def _current_bpv_subquery(today: datetime.date, field: str = "pk", outer: str = "pk"):
-    """`field` of the enrolment's current BPV-periode: the latest started one still running."""
-    return Subquery(
-        BpvPeriode.objects.filter(_current_bpv_filter(today), enrolment=OuterRef(outer))
-        .order_by("-starts_on", "-id")
-        .values(field)[:1]
+def _current_bpvs(enrolments: QuerySet[Enrolment], today: datetime.date) -> QuerySet:
+    """Each student's current BPV-periode (the latest started one still running): the
+    database picks one row per student with a window function."""
+    return (
+        BpvPeriode.objects.filter(_current_bpv_filter(today), enrolment__in=enrolments)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("enrolment_id")],
+                order_by=[F("starts_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(newest=1)
     )
 
 
 def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, BpvPeriode]:
-    """The current BPV-periode of each student: one row per student, chosen by the database
-    (not every periode ever, sorted in Python)."""
-    rows = BpvPeriode.objects.filter(
-        enrolment__in=enrolments, pk=_current_bpv_subquery(today, outer="enrolment")
-    ).select_related("leerbedrijf")
-    return {bpv.enrolment_id: bpv for bpv in rows}
+    return {
+        bpv.enrolment_id: bpv
+        for bpv in _current_bpvs(enrolments, today).select_related("leerbedrijf")
+    }
 
 
 def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
@@ -519,25 +531,32 @@ def cohort_overview(
     enrolments = Enrolment.objects.filter(cohort__in=cohorts.values("pk"))
     cohorts = list(cohorts.order_by("school__name", "-start_year", "name"))
     summaries = {c.pk: CohortSummary(c) for c in cohorts}
-    # The database counts the cells per student and stage; Python only adds up plain tuples
-    # and applies the planning rule, which needs the student's BPV dates.
+    # The database counts the stages per student (only where something happened) and picks
+    # each student's current BPV-periode; Python adds up plain tuples and applies the
+    # planning rule. No model object per student, no list of ids.
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for enrolment_id, stage, count in stage_counts(enrolments):
+        counts[enrolment_id][stage] = count
+    sizes = werkproces_counts({c.qualification_id for c in cohorts})
     planning = {
-        pk: (start, end)
-        for pk, start, end in enrolments.annotate(
-            bpv_start=_current_bpv_subquery(today, "starts_on"),
-            bpv_end=_current_bpv_subquery(today, "ends_on"),
-        ).values_list("pk", "bpv_start", "bpv_end")
+        enrolment_id: (start, end)
+        for enrolment_id, start, end in _current_bpvs(enrolments, today).values_list(
+            "enrolment_id", "starts_on", "ends_on"
+        )
     }
-    for enrolment_id, cohort_id, total, *stages in per_enrolment_counts(enrolments):
+    for enrolment_id, cohort_id, qualification_id in enrolments.values_list(
+        "pk", "cohort_id", "qualification_id"
+    ):
         summary = summaries[cohort_id]
-        done = stages[Stage.SIGNED_OFF] + stages[Stage.ASSESSED]
+        total = sizes.get(qualification_id, 0)
+        stages = counts.get(enrolment_id, {})
+        done = stages.get(Stage.SIGNED_OFF, 0) + stages.get(Stage.ASSESSED, 0)
         summary.students += 1
         summary.werkprocessen = max(summary.werkprocessen, total)
-        for stage, count in zip(Stage, stages, strict=True):
-            if count:
-                summary.stages[stage] += count
+        summary.stages[Stage.NO_EVIDENCE] += total - sum(stages.values())
+        for stage, count in stages.items():
+            summary.stages[Stage(stage)] += count
         summary.done += done
         start, end = planning.get(enrolment_id, (None, None))
-        expected = _planning(start, end, total, today)[3]
-        summary.behind += is_behind(done, total, expected)
+        summary.behind += is_behind(done, total, _planning(start, end, total, today)[3])
     return list(summaries.values())
