@@ -327,7 +327,9 @@ class Command(BaseCommand):
         )
         enrolments = {
             e.student_id: e
-            for e in Enrolment.objects.filter(student__in=users).select_related("qualification")
+            for e in Enrolment.objects.filter(student__in=users).select_related(
+                "qualification", "student"
+            )
         }
         bpv_start = timezone.localdate() - datetime.timedelta(days=60)
         BpvPeriode.objects.bulk_create(
