@@ -7,6 +7,7 @@ from one subquery per list, and histories are prefetched, never fetched per row.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -411,14 +412,20 @@ def _current_kinds(model, enrolment_ids) -> dict[tuple[int, int], str]:
     )
 
 
-def portfolios_for(*, user: User) -> list[PortfolioListRow]:
-    """The portfolios this user may open, with how far each student is: three queries."""
-    enrolments = list(
+PAGE_SIZE = 50
+
+
+def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[PortfolioListRow]]:
+    """One page of the portfolios this user may open, with how far each student is: four
+    queries whatever the page or the school's size (the counts read this page's students
+    only)."""
+    enrolments = (
         visible_enrolments(user)
         .select_related("student", "qualification", "cohort")
         .order_by("student__last_name", "student__username", "pk")
     )
-    ids = [e.pk for e in enrolments]
+    shown = Paginator(enrolments, PAGE_SIZE).get_page(page)
+    ids = [e.pk for e in shown.object_list]
     sign_offs = _current_kinds(SignOffEvent, ids)
     feasibility = _current_kinds(FeasibilityEvent, ids)
     signed: dict[int, int] = defaultdict(int)
@@ -427,17 +434,14 @@ def portfolios_for(*, user: User) -> list[PortfolioListRow]:
         signed[enrolment_id] += kind == SignOffEvent.Kind.SIGNED
     for (enrolment_id, _wp), kind in feasibility.items():
         not_feasible[enrolment_id] += kind == FeasibilityEvent.Kind.NOT_FEASIBLE
-    return [
+    return shown, [
         PortfolioListRow(enrolment=e, signed_off=signed[e.pk], not_feasible=not_feasible[e.pk])
-        for e in enrolments
+        for e in shown.object_list
     ]
 
 
-def inbox_for(*, user: User) -> list[EvidenceRow]:
-    """Submitted evidence waiting for this praktijkopleider, oldest first."""
-    if user.role != User.Role.PRAKTIJKOPLEIDER:
-        return []
-    qs = (
+def _inbox_qs(user: User) -> QuerySet[Evidence]:
+    return (
         with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
         .filter(last_kind=EvidenceStatus.SUBMITTED)
         .select_related("enrolment__student", "werkproces")
@@ -459,7 +463,20 @@ def inbox_for(*, user: User) -> list[EvidenceRow]:
         )
         .order_by("last_event_at", "pk")
     )
-    return _rows(user, qs)
+
+
+def inbox_for(*, user: User) -> list[EvidenceRow]:
+    """Submitted evidence waiting for this praktijkopleider, oldest first."""
+    if user.role != User.Role.PRAKTIJKOPLEIDER:
+        return []
+    return _rows(user, _inbox_qs(user))
+
+
+def inbox_page_for(*, user: User, page: object = 1) -> tuple[Page, list[EvidenceRow]]:
+    """One page of inbox_for(): the prefetches read only this page's bewijsstukken."""
+    qs = _inbox_qs(user) if user.role == User.Role.PRAKTIJKOPLEIDER else Evidence.objects.none()
+    shown = Paginator(qs, PAGE_SIZE).get_page(page)
+    return shown, _rows(user, shown.object_list)
 
 
 # --- Reads the services use too ------------------------------------------------------------

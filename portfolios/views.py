@@ -30,10 +30,10 @@ from .thumbnails import can_have_thumbnail, thumbnail_make
 @require_GET
 @login_required
 def portfolio_list(request):
-    rows = selectors.portfolios_for(user=request.user)
-    if len(rows) == 1 and is_owner(request.user, rows[0].enrolment):
+    page, rows = selectors.portfolios_for(user=request.user, page=request.GET.get("pagina"))
+    if page.paginator.count == 1 and is_owner(request.user, rows[0].enrolment):
         return redirect("portfolios:portfolio", rows[0].enrolment.pk)
-    return render(request, "portfolios/list.html", {"rows": rows})
+    return render(request, "portfolios/list.html", {"rows": rows, "page_obj": page})
 
 
 @require_GET
@@ -328,8 +328,8 @@ def feasibility(request, enrolment_pk: int, code: str):
 @require_GET
 @login_required
 def inbox(request):
-    rows = selectors.inbox_for(user=request.user)
-    return render(request, "portfolios/inbox.html", {"rows": rows})
+    page, rows = selectors.inbox_page_for(user=request.user, page=request.GET.get("pagina"))
+    return render(request, "portfolios/inbox.html", {"rows": rows, "page_obj": page})
 
 
 @require_GET
