@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.progress import stage_counts
+from assessments.progress import ASSESSED, SIGNED_OFF, stage_counts
 from assessments.selectors import (
     STAGE_LABELS,
     ProgressState,
@@ -544,19 +544,34 @@ def cohort_overview(
             "enrolment_id", "starts_on", "ends_on"
         )
     }
+    # Plain ints and tuples in the loop; the planning rule is worked out once per distinct
+    # (start, end, werkprocessen), which a school shares across most of its students.
+    expected_for: dict[tuple, float] = {}
+    stage_totals: dict[int, list[int]] = {c.pk: [0] * len(Stage) for c in cohorts}
+    nothing: dict[int, int] = {}
     for enrolment_id, cohort_id, qualification_id in enrolments.values_list(
         "pk", "cohort_id", "qualification_id"
     ):
         summary = summaries[cohort_id]
         total = sizes.get(qualification_id, 0)
-        stages = counts.get(enrolment_id, {})
-        done = stages.get(Stage.SIGNED_OFF, 0) + stages.get(Stage.ASSESSED, 0)
+        stages = counts.get(enrolment_id, nothing)
+        done = stages.get(SIGNED_OFF, 0) + stages.get(ASSESSED, 0)
         summary.students += 1
-        summary.werkprocessen = max(summary.werkprocessen, total)
-        summary.stages[Stage.NO_EVIDENCE] += total - sum(stages.values())
+        if total > summary.werkprocessen:
+            summary.werkprocessen = total
+        totals = stage_totals[cohort_id]
+        totals[0] += total - sum(stages.values())
         for stage, count in stages.items():
-            summary.stages[Stage(stage)] += count
+            totals[stage] += count
         summary.done += done
-        start, end = planning.get(enrolment_id, (None, None))
-        summary.behind += is_behind(done, total, _planning(start, end, total, today)[3])
+        dates = planning.get(enrolment_id, (None, None))
+        key = (*dates, total)
+        expected = expected_for.get(key)
+        if expected is None:
+            expected = expected_for[key] = _planning(*dates, total, today)[3]
+        summary.behind += is_behind(done, total, expected)
+    for cohort_id, totals in stage_totals.items():
+        summaries[cohort_id].stages.update(
+            {Stage(stage): count for stage, count in enumerate(totals) if count}
+        )
     return list(summaries.values())
