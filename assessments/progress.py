@@ -51,7 +51,7 @@ def _facts_sql(enrolments: QuerySet) -> tuple[str, list]:
     try:
         inner, inner_params = enrolments.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # .none(), or a filter on an empty list: no students at all
-        inner, inner_params = "SELECT NULL WHERE 1 = 0", []
+        inner, inner_params = f"SELECT z.id FROM {_t(Enrolment)} z WHERE 1 = 0", []  # noqa: S608
     # Only table names and stage numbers are formatted in; every value is a parameter.
     sql = f"""
 WITH enr AS (
