@@ -54,6 +54,9 @@ def link_existing_evidence(apps, schema_editor):
             )
 
 
+    _check_now(schema_editor)
+
+
 def unlink_evidence(apps, schema_editor):
     """Back to one werkproces: the gedrag of the main werkproces's link returns to the
     bewijsstuk (and version); links to other werkprocessen are lost, as that layout had none."""
@@ -85,6 +88,14 @@ def unlink_evidence(apps, schema_editor):
         )
         new_through.objects.using(db).all().delete()
         link_model.objects.using(db).all().delete()
+    _check_now(schema_editor)
+
+
+def _check_now(schema_editor):
+    # PostgreSQL checks foreign keys at commit; the tables these rows touch are dropped in
+    # this same transaction, which it refuses while checks are pending. Run them now.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
