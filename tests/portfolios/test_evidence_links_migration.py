@@ -1,4 +1,4 @@
-"""Bewijsstukken made when a bewijsstuk had one werkproces (portfolios 0004) migrate to links:
+"""Bewijsstukken made when a bewijsstuk had one werkproces (portfolios 0005) migrate to links:
 one link per bewijsstuk and per version, holding the gedrag it had; and back again.
 Runs on SQLite, and on PostgreSQL when DATABASE_URL points there."""
 
@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("portfolios", "0004_moved_to_organisation")]
-AFTER = [("portfolios", "0006_drop_evidence_criteria")]
+BEFORE = [("portfolios", "0005_append_only_history")]
+AFTER = [("portfolios", "0007_drop_evidence_criteria")]
 
 
 def migrate(targets):

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0005_evidence_links"),
+        ("portfolios", "0006_evidence_links"),
     ]
 
     operations = [

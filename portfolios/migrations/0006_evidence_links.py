@@ -1,11 +1,14 @@
 """One bewijsstuk, several werkprocessen: a link per werkproces with its gedrag.
 
 Every existing bewijsstuk (and every submitted version) gets one link, to the werkproces it
-had, holding the gedrag it had; 0006 then drops the old criteria fields.
+had, holding the gedrag it had; 0007 then drops the old criteria fields. The frozen links of
+versions are insert-only on PostgreSQL, like the versions themselves (0005).
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+from config.append_only import protect
 
 BATCH = 2000
 
@@ -100,7 +103,7 @@ def _check_now(schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0004_moved_to_organisation"),
+        ("portfolios", "0005_append_only_history"),
         ("qualifications", "0001_initial"),
     ]
 
@@ -211,4 +214,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(link_existing_evidence, unlink_evidence),
+        # Last, so that going back lifts the protection before the links are removed.
+        protect(["portfolios_evidenceversionlink", "portfolios_evidenceversionlink_criteria"]),
     ]
