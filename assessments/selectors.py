@@ -5,20 +5,26 @@ portfolio page, dashboards and reports all use it, for one or many students at o
 """
 
 import enum
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Enrolment, User
-from portfolios.models import Evidence, EvidenceStatus, EvidenceVersion, SignOffEvent
+from portfolios.models import (
+    Evidence,
+    EvidenceLink,
+    EvidenceStatus,
+    EvidenceVersion,
+    EvidenceVersionLink,
+    SignOffEvent,
+)
 from portfolios.selectors import with_status
 from qualifications.models import Criterion, Kerntaak, Qualification, Werkproces
 from qualifications.selectors import criteria_for
 
-from . import cesuur
+from . import cesuur, progress
 from .models import (
     Beoordeling,
     CrucialCriterion,
@@ -84,45 +90,36 @@ def _werkprocessen_by_qualification(qualification_ids: set[int]) -> dict[int, li
     return result
 
 
-def progress_for(*, enrolments: Iterable[Enrolment]) -> dict[tuple[int, int], ProgressState]:
+def werkproces_counts(qualification_ids: set[int]) -> dict[int, int]:
+    """How many werkprocessen each kwalificatie has: one query."""
+    return {q: len(wps) for q, wps in _werkprocessen_by_qualification(qualification_ids).items()}
+
+
+def progress_for(
+    *, enrolments: Iterable[Enrolment] | QuerySet[Enrolment]
+) -> dict[tuple[int, int], ProgressState]:
     """Per (enrolment id, werkproces id) of each student's kwalificatie, how far they are.
 
-    Five queries however many students: werkprocessen, evidence statuses, sign-offs and
-    vaststellingen are each read once for all enrolments together."""
-    enrolments = list(enrolments)
-    ids = [e.pk for e in enrolments]
-    wps = _werkprocessen_by_qualification({e.qualification_id for e in enrolments})
-    evidence_stage: dict[tuple[int, int], Stage] = defaultdict(lambda: Stage.NO_EVIDENCE)
-    rows = with_status(Evidence.objects.filter(enrolment_id__in=ids)).values_list(
-        "enrolment_id", "werkproces_id", "last_kind"
-    )
-    for enrolment_id, werkproces_id, kind in rows:
-        key = (enrolment_id, werkproces_id)
-        if kind == EvidenceStatus.ACCEPTED:
-            evidence_stage[key] = max(evidence_stage[key], Stage.ACCEPTED)
-        elif kind in (EvidenceStatus.SUBMITTED, EvidenceStatus.RETURNED):
-            evidence_stage[key] = max(evidence_stage[key], Stage.SUBMITTED)
-    signed = SignOffEvent.objects.filter(enrolment_id__in=ids).current_kinds(
-        "enrolment_id", "werkproces_id"
-    )
-    outcomes: dict[tuple[int, int], str] = {}
-    for enrolment_id, werkproces_id, outcome in (
-        Vaststelling.objects.filter(beoordeling__enrolment_id__in=ids)
-        .order_by("number")
-        .values_list("beoordeling__enrolment_id", "beoordeling__werkproces_id", "outcome")
-    ):
-        outcomes[(enrolment_id, werkproces_id)] = outcome  # the latest version wins
-    progress: dict[tuple[int, int], ProgressState] = {}
-    for enrolment in enrolments:
-        for wp in wps.get(enrolment.qualification_id, []):
-            key = (enrolment.pk, wp.pk)
-            if key in outcomes:
-                progress[key] = ProgressState(Stage.ASSESSED, outcomes[key])
-            elif signed.get(key) == SignOffEvent.Kind.SIGNED:
-                progress[key] = ProgressState(Stage.SIGNED_OFF)
-            else:
-                progress[key] = ProgressState(evidence_stage[key])
-    return progress
+    Four queries however many students: the database derives every stage (progress.py). A
+    bewijsstuk linked to several werkprocessen counts for each of them. Pass a queryset
+    for many students: it enters the SQL as a subquery, not as a list of ids."""
+    qs = progress.enrolment_queryset(enrolments)
+    students = list(qs.order_by().values_list("pk", "qualification_id"))
+    wps = _werkprocessen_by_qualification({q for _pk, q in students})
+    # A handful of distinct states: share them rather than make one object per cell.
+    states: dict[tuple[int, str], ProgressState] = {}
+    known: dict[tuple[int, int], ProgressState] = {}
+    for enrolment_id, werkproces_id, stage, outcome in progress.facts(qs):
+        state = states.get((stage, outcome))
+        if state is None:
+            state = states[(stage, outcome)] = ProgressState(Stage(stage), outcome)
+        known[(enrolment_id, werkproces_id)] = state
+    nothing = ProgressState(Stage.NO_EVIDENCE)
+    return {
+        (pk, wp.pk): known.get((pk, wp.pk), nothing)
+        for pk, qualification_id in students
+        for wp in wps.get(qualification_id, [])
+    }
 
 
 # --- The assessor's queue --------------------------------------------------------------------
@@ -142,7 +139,7 @@ def queue_for(*, user: User) -> list[QueueRow]:
         .select_related("student", "qualification")
         .order_by("student__last_name", "student__username", "pk")
     )
-    progress = progress_for(enrolments=enrolments)
+    progress = progress_for(enrolments=assessable_enrolments(user))
     werkprocessen = {
         wp.pk: wp
         for wps in _werkprocessen_by_qualification(
@@ -152,7 +149,7 @@ def queue_for(*, user: User) -> list[QueueRow]:
     }
     handed_in = set(
         Submission.objects.filter(
-            assessor=user, beoordeling__enrolment__in=[e.pk for e in enrolments]
+            assessor=user, beoordeling__enrolment__in=assessable_enrolments(user)
         ).values_list("beoordeling__enrolment_id", "beoordeling__werkproces_id")
     )
     by_pk = {e.pk: e for e in enrolments}
@@ -173,6 +170,8 @@ class CriterionRow:
     mine: tuple[int | None, str] = (None, "")
     others: list[tuple[str, int | None, str]] = field(default_factory=list)
     final: FinalScore | None = None
+    # Submitted bewijsstukken in which the student tagged this gedrag.
+    evidence: list["EvidenceItem"] = field(default_factory=list)
 
     @property
     def differs(self) -> bool:
@@ -193,6 +192,39 @@ class EvidenceItem:
     evidence: Evidence
     title: str
     status_label: str
+    # The gedrag of this werkproces the student tagged in that version.
+    criteria: set[int] = field(default_factory=set)
+
+
+def _evidence_items(enrolment: Enrolment, werkproces: Werkproces) -> list[EvidenceItem]:
+    """Submitted bewijsstukken linked to this werkproces, with the gedrag each version tags
+    here: three queries."""
+    linked = EvidenceLink.objects.filter(werkproces=werkproces).values("evidence_id")
+    items = []
+    for e in (
+        with_status(Evidence.objects.filter(enrolment=enrolment, pk__in=linked))
+        .filter(last_kind__isnull=False)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=EvidenceVersion.objects.order_by("number").prefetch_related(
+                    Prefetch(
+                        "wp_links",
+                        queryset=EvidenceVersionLink.objects.filter(
+                            werkproces=werkproces
+                        ).prefetch_related("criteria"),
+                        to_attr="here",
+                    )
+                ),
+                to_attr="version_list",
+            )
+        )
+        .order_by("-date", "-id")
+    ):
+        latest = e.version_list[-1]
+        tagged = {c.pk for link in latest.here for c in link.criteria.all()}
+        items.append(EvidenceItem(e, latest.title, EvidenceStatus(e.last_kind).label, tagged))
+    return items
 
 
 @dataclass
@@ -295,16 +327,9 @@ def beoordeling_page_for(
             )
         row.final = latest_scores.get(criterion.pk)
         rows.append(row)
-    evidence = [
-        EvidenceItem(e, e.version_list[-1].title, EvidenceStatus(e.last_kind).label)
-        for e in with_status(Evidence.objects.filter(enrolment=enrolment, werkproces=werkproces))
-        .filter(last_kind__isnull=False)
-        .prefetch_related(
-            Prefetch("versions", queryset=EvidenceVersion.objects.order_by("number"),
-                     to_attr="version_list")
-        )
-        .order_by("-date", "-id")
-    ]  # fmt: skip
+    evidence = _evidence_items(enrolment, werkproces)
+    for row in rows:
+        row.evidence = [item for item in evidence if row.criterion.pk in item.criteria]
     sign_off = (
         SignOffEvent.objects.filter(enrolment=enrolment, werkproces=werkproces)
         .order_by("-created_at", "-id")
@@ -377,7 +402,7 @@ def result_enrolments_for(*, user: User) -> list[ResultListRow]:
         .order_by("student__last_name", "student__username", "pk")
     )
     counts: dict[int, list[int]] = {e.pk: [0, 0, 0] for e in enrolments}
-    for (enrolment_id, _wp), state in progress_for(enrolments=enrolments).items():
+    for (enrolment_id, _wp), state in progress_for(enrolments=result_enrolments(user)).items():
         counts[enrolment_id][0] += 1
         counts[enrolment_id][1] += state.stage >= Stage.SIGNED_OFF
         counts[enrolment_id][2] += state.stage == Stage.ASSESSED

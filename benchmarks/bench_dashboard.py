@@ -1,4 +1,5 @@
-"""Benchmark: the teachers' cohort dashboard (/klassen/<pk>/) for large klassen.
+"""Benchmark: the teachers' cohort dashboard (/klassen/<pk>/) for large klassen, and the
+school overview (/klassen/school/) for whole schools.
 
 Seeds a throwaway database with one kwalificatie of 8 werkprocessen (2 kerntaken) and, per
 size, a klas of N students with a BPV-periode and a mix of progress (evidence submitted,
@@ -16,7 +17,18 @@ The database is never one you use: without DATABASE_URL a temporary SQLite file 
 BEKWAAM_VAR_DIR); with DATABASE_URL=postgres://.../NAME a database NAME_bench on the same
 server, created here and dropped afterwards.
 
+The school overview (``--school 1000 3000 10000``) grows one school in klassen of
+``--klas-size`` students and, at each size, prints
+
+    {"benchmark": "school_overview", "students": 10000, "median_ms": ..., "queries": 6,
+     "baseline_median_ms": ..., "baseline_queries": ..., "speedup": ...}
+
+where the baseline is the previous implementation (progress from IN-lists of every
+enrolment id, every BPV-periode and a StudentRow per student, built in Python), kept here
+only as the yardstick and run on the same data in the same process.
+
 Run: .venv/bin/python benchmarks/bench_dashboard.py [--students 30 300 1000] [--repeat 15]
+     [--school 1000 3000 10000] [--klas-size 25]
 """
 
 import argparse
@@ -94,8 +106,9 @@ def seed_dossier():
     return qualification
 
 
-def seed_cohort(qualification, size: int, school, docent, po):
-    """A klas of ``size`` students with varied progress, in bulk."""
+def seed_cohort(qualification, size: int, school, docent, po, tag: str = ""):
+    """A klas of ``size`` students with varied progress, in bulk. Every third bewijsstuk
+    also serves the next werkproces (one bewijsstuk, several werkprocessen)."""
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
@@ -103,6 +116,7 @@ def seed_cohort(qualification, size: int, school, docent, po):
     from portfolios.models import (
         Evidence,
         EvidenceEvent,
+        EvidenceLink,
         EvidenceVersion,
         FeasibilityEvent,
         SignOffEvent,
@@ -110,15 +124,16 @@ def seed_cohort(qualification, size: int, school, docent, po):
     from qualifications.selectors import werkprocessen_of
 
     today = timezone.localdate()
+    prefix = f"s{size}{tag}-"
     cohort = Cohort.objects.create(
-        school=school, name=f"BENCH-{size}", start_year=2026, qualification=qualification
+        school=school, name=f"BENCH-{size}{tag}", start_year=2026, qualification=qualification
     )
     cohort.mentors.add(docent)
     password = make_password("bench")
     User.objects.bulk_create(
         [
             User(
-                username=f"s{size}-{i:05d}",
+                username=f"{prefix}{i:05d}",
                 first_name=f"Student{i}",
                 last_name=f"Bench{size}",
                 role=User.Role.STUDENT,
@@ -127,7 +142,7 @@ def seed_cohort(qualification, size: int, school, docent, po):
             for i in range(size)
         ]
     )
-    users = list(User.objects.filter(username__startswith=f"s{size}-").order_by("username"))
+    users = list(User.objects.filter(username__startswith=prefix).order_by("username"))
     Enrolment.objects.bulk_create(
         [
             Enrolment(student=u, qualification=qualification, cohort=cohort, started_on=today)
@@ -157,6 +172,15 @@ def seed_cohort(qualification, size: int, school, docent, po):
         ]
     )
     evidence = list(Evidence.objects.filter(enrolment__cohort=cohort).order_by("pk"))
+    position = {wp.pk: n for n, wp in enumerate(wps)}
+    EvidenceLink.objects.bulk_create(
+        [EvidenceLink(evidence=ev, werkproces_id=ev.werkproces_id) for ev in evidence]
+        + [
+            EvidenceLink(evidence=ev, werkproces=wps[position[ev.werkproces_id] + 1])
+            for ev in evidence[::3]
+            if position[ev.werkproces_id] + 1 < len(wps)
+        ]
+    )
     EvidenceVersion.objects.bulk_create(
         [EvidenceVersion(evidence=ev, number=1, title=ev.title, date=ev.date) for ev in evidence]
     )
@@ -221,10 +245,172 @@ def measure(client, url: str, repeat: int) -> dict:
     }
 
 
+def analyze() -> None:
+    """Fresh planner statistics after a bulk seed, as autovacuum gives a live database
+    soon after; without them PostgreSQL plans for the empty tables it last saw."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def timed(func, repeat: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    func()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return times, len(ctx.captured_queries)
+
+
+def baseline_overview(user, today):
+    """The school overview as it was computed before issue 14 (kept only as a yardstick):
+    progress from IN-lists of every enrolment id folded in Python, every BPV-periode that
+    ever started, and a StudentRow with its planning sentence per student."""
+    from collections import defaultdict
+
+    from assessments.models import Vaststelling
+    from assessments.selectors import (
+        ProgressState,
+        Stage,
+        _werkprocessen_by_qualification,
+    )
+    from dashboards.selectors import CohortSummary, StudentRow, _behind_reason
+    from organisation.models import BpvPeriode, Enrolment
+    from organisation.permissions import visible_cohorts
+    from portfolios.models import Evidence, EvidenceLink, EvidenceStatus, SignOffEvent
+    from portfolios.selectors import with_status
+
+    cohorts = list(
+        visible_cohorts(user)
+        .select_related("school", "qualification")
+        .order_by("school__name", "-start_year", "name")
+    )
+    summaries = {c.pk: CohortSummary(c) for c in cohorts}
+    enrolments = list(Enrolment.objects.filter(cohort__in=cohorts))
+    ids = [e.pk for e in enrolments]
+    wps = _werkprocessen_by_qualification({e.qualification_id for e in enrolments})
+    evidence_stage = defaultdict(lambda: Stage.NO_EVIDENCE)
+    kinds = {
+        pk: (enrolment_id, kind)
+        for pk, enrolment_id, kind in with_status(
+            Evidence.objects.filter(enrolment_id__in=ids)
+        ).values_list("pk", "enrolment_id", "last_kind")
+    }
+    for evidence_id, werkproces_id in EvidenceLink.objects.filter(
+        evidence__enrolment_id__in=ids
+    ).values_list("evidence_id", "werkproces_id"):
+        enrolment_id, kind = kinds[evidence_id]
+        key = (enrolment_id, werkproces_id)
+        if kind == EvidenceStatus.ACCEPTED:
+            evidence_stage[key] = max(evidence_stage[key], Stage.ACCEPTED)
+        elif kind in (EvidenceStatus.SUBMITTED, EvidenceStatus.RETURNED):
+            evidence_stage[key] = max(evidence_stage[key], Stage.SUBMITTED)
+    signed = SignOffEvent.objects.filter(enrolment_id__in=ids).current_kinds(
+        "enrolment_id", "werkproces_id"
+    )
+    outcomes = {}
+    for e_id, wp_id, outcome in (
+        Vaststelling.objects.filter(beoordeling__enrolment_id__in=ids)
+        .order_by("number")
+        .values_list("beoordeling__enrolment_id", "beoordeling__werkproces_id", "outcome")
+    ):
+        outcomes[(e_id, wp_id)] = outcome
+    per_enrolment = defaultdict(list)
+    for enrolment in enrolments:
+        for wp in wps.get(enrolment.qualification_id, []):
+            key = (enrolment.pk, wp.pk)
+            if key in outcomes:
+                state = ProgressState(Stage.ASSESSED, outcomes[key])
+            elif signed.get(key) == SignOffEvent.Kind.SIGNED:
+                state = ProgressState(Stage.SIGNED_OFF)
+            else:
+                state = ProgressState(evidence_stage[key])
+            per_enrolment[enrolment.pk].append(state)
+    bpvs = {}
+    for bpv in (
+        BpvPeriode.objects.filter(enrolment__in=ids, starts_on__lte=today)
+        .select_related("leerbedrijf")
+        .order_by("starts_on", "id")
+    ):
+        if bpv.ends_on is None or bpv.ends_on >= today:
+            bpvs[bpv.enrolment_id] = bpv
+    for enrolment in enrolments:
+        summary = summaries[enrolment.cohort_id]
+        states = per_enrolment[enrolment.pk]
+        summary.students += 1
+        summary.werkprocessen = max(summary.werkprocessen, len(states))
+        summary.stages.update(s.stage for s in states)
+        row = StudentRow(enrolment, states, bpvs.get(enrolment.pk), None, 0.0)
+        summary.done += row.done
+        summary.behind += bool(_behind_reason(row, today))
+    return list(summaries.values())
+
+
+def bench_school(args, vendor, qualification, school, docent, po) -> None:
+    from django.test import Client
+    from django.utils import timezone
+
+    from dashboards.selectors import cohort_overview
+    from organisation.models import User
+
+    beheerder = User.objects.create_user("bench-beheerder", role=User.Role.BEHEERDER)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(beheerder)
+    today = timezone.localdate()
+    students = 0
+    for target in args.school:
+        started = time.perf_counter()
+        while students < target:
+            size = min(args.klas_size, target - students)
+            seed_cohort(qualification, size, school, docent, po, tag=f"-k{students}")
+            students += size
+        seeded = time.perf_counter() - started
+        analyze()
+        new = {(c.cohort.pk, c.students, c.done, c.behind) for c in cohort_overview(user=beheerder)}
+        old = {
+            (c.cohort.pk, c.students, c.done, c.behind) for c in baseline_overview(beheerder, today)
+        }
+        assert new == old, "the SQL overview and the baseline disagree"
+        result = measure(client, "/klassen/school/", args.repeat)
+        base_times, base_queries = timed(lambda: baseline_overview(beheerder, today), args.repeat)
+        sql_times, _q = timed(lambda: cohort_overview(user=beheerder), args.repeat)
+        print(
+            json.dumps(
+                {
+                    "benchmark": "school_overview",
+                    "database": vendor,
+                    "students": students,
+                    "klassen_of": args.klas_size,
+                    "werkprocessen": WERKPROCESSEN,
+                    "repeat": args.repeat,
+                    **result,
+                    "selector_median_ms": round(statistics.median(sql_times), 1),
+                    "baseline_median_ms": round(statistics.median(base_times), 1),
+                    "baseline_queries": base_queries,
+                    "speedup": round(
+                        statistics.median(base_times) / statistics.median(sql_times), 1
+                    ),
+                    "seed_seconds": round(seeded, 1),
+                }
+            ),
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[30, 300, 1000])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--school", type=int, nargs="*", default=[])
+    parser.add_argument("--klas-size", type=int, default=25)
     args = parser.parse_args()
     vendor, drop_url = throwaway_database()
     try:
@@ -242,10 +428,13 @@ def main() -> None:
         po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
         client = Client(HTTP_HOST="localhost")
         client.force_login(docent)
+        if args.school:
+            bench_school(args, vendor, qualification, school, docent, po)
         for size in args.students:
             started = time.perf_counter()
             cohort = seed_cohort(qualification, size, school, docent, po)
             seeded = time.perf_counter() - started
+            analyze()
             result = measure(client, f"/klassen/{cohort.pk}/", args.repeat)
             print(
                 json.dumps(

@@ -7,8 +7,8 @@ place that decides how far a student is; this module adds planning, activity and
 A page costs the same number of queries for 10 or 1000 students: everything per student is
 read once for the whole klas and joined in Python.
 
-It stays whole for now: planning, activity and signals feed one table, and the SQL-side
-progress (issue 14) will replace most of it.
+Progress comes from the database (assessments.progress): the school overview never sees a
+cell, only counts per student; the klas matrix reads its cells as plain tuples.
 """
 
 import datetime
@@ -16,13 +16,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.selectors import STAGE_LABELS, ProgressState, Stage, progress_for
+from assessments.progress import ASSESSED, SIGNED_OFF, stage_counts
+from assessments.selectors import (
+    STAGE_LABELS,
+    ProgressState,
+    Stage,
+    progress_for,
+    werkproces_counts,
+)
 from organisation.models import BpvPeriode, Cohort, Enrolment, User
 from organisation.permissions import visible_cohorts
 from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
@@ -225,17 +233,31 @@ class Dashboard:
         return chart
 
 
-def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, BpvPeriode]:
-    current: dict[int, BpvPeriode] = {}
-    rows = (
-        BpvPeriode.objects.filter(enrolment__in=enrolments, starts_on__lte=today)
-        .select_related("leerbedrijf")
-        .order_by("starts_on", "id")
+def _current_bpv_filter(today: datetime.date) -> Q:
+    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _current_bpvs(enrolments: QuerySet[Enrolment], today: datetime.date) -> QuerySet:
+    """Each student's current BPV-periode (the latest started one still running): the
+    database picks one row per student with a window function."""
+    return (
+        BpvPeriode.objects.filter(_current_bpv_filter(today), enrolment__in=enrolments)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("enrolment_id")],
+                order_by=[F("starts_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(newest=1)
     )
-    for bpv in rows:
-        if bpv.ends_on is None or bpv.ends_on >= today:
-            current[bpv.enrolment_id] = bpv  # the latest started one wins
-    return current
+
+
+def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, BpvPeriode]:
+    return {
+        bpv.enrolment_id: bpv
+        for bpv in _current_bpvs(enrolments, today).select_related("leerbedrijf")
+    }
 
 
 def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
@@ -259,23 +281,36 @@ def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.dateti
     return latest
 
 
-def _behind_reason(row: StudentRow, today: datetime.date) -> str:
-    """Why this student is behind the planning, or "" when they are not.
+def _planning(
+    start: datetime.date | None, end: datetime.date | None, total: int, today: datetime.date
+) -> tuple[datetime.date, datetime.date, float, float]:
+    """(start, end, elapsed fraction, werkprocessen expected signed off by today).
 
     Expected: the elapsed share of the current BPV-periode (an open-ended one runs to the end
     of the school year; without one, the school year itself) times the werkprocessen."""
-    if row.bpv is not None:
-        start = row.bpv.starts_on
-        end = row.bpv.ends_on or school_year(today)[1]
-    else:
+    if start is None:
         start, end = school_year(today)
+    else:
+        end = end or school_year(today)[1]
     fraction = elapsed_fraction(start, end, today)
-    row.expected = fraction * row.total
-    margin = max(1.0, BEHIND_MARGIN * row.total)
-    if not row.total or row.done + margin >= row.expected:
+    return start, end, fraction, fraction * total
+
+
+def is_behind(done: int, total: int, expected: float) -> bool:
+    margin = max(1.0, BEHIND_MARGIN * total)
+    return bool(total) and done + margin < expected
+
+
+def _behind_reason(row: StudentRow, today: datetime.date) -> str:
+    """Why this student is behind the planning, or "" when they are not."""
+    bpv = row.bpv
+    start, end, fraction, row.expected = _planning(
+        bpv.starts_on if bpv else None, bpv.ends_on if bpv else None, row.total, today
+    )
+    if not is_behind(row.done, row.total, row.expected):
         return ""
-    if row.bpv is not None:
-        period = _("de BPV-periode bij %(bedrijf)s") % {"bedrijf": row.bpv.leerbedrijf.name}
+    if bpv is not None:
+        period = _("de BPV-periode bij %(bedrijf)s") % {"bedrijf": bpv.leerbedrijf.name}
     else:
         period = _("het schooljaar")
     return _(
@@ -316,7 +351,7 @@ def student_rows(
             "student__first_name", "student__last_name",
         )
     )  # fmt: skip
-    progress = progress_for(enrolments=enrolments)
+    progress = progress_for(enrolments=cohort.enrolments.all())
     bpvs = _current_bpv(_cohort_enrolments(cohort), today)
     activity = _last_activity(_cohort_enrolments(cohort))
     rows = []
@@ -493,27 +528,50 @@ def cohort_overview(
     cohorts = visible_cohorts(user).select_related("school", "qualification")
     if qualification_id is not None:
         cohorts = cohorts.filter(qualification_id=qualification_id)
+    enrolments = Enrolment.objects.filter(cohort__in=cohorts.values("pk"))
     cohorts = list(cohorts.order_by("school__name", "-start_year", "name"))
     summaries = {c.pk: CohortSummary(c) for c in cohorts}
-    enrolments = list(Enrolment.objects.filter(cohort__in=cohorts))
-    progress = progress_for(enrolments=enrolments)
-    bpvs = _current_bpv(Enrolment.objects.filter(cohort__in=cohorts).values("pk"), today)
-    per_enrolment: dict[int, list[ProgressState]] = defaultdict(list)
-    for (enrolment_id, _wp), state in progress.items():
-        per_enrolment[enrolment_id].append(state)
-    for enrolment in enrolments:
-        summary = summaries[enrolment.cohort_id]
-        states = per_enrolment[enrolment.pk]
-        summary.students += 1
-        summary.werkprocessen = max(summary.werkprocessen, len(states))
-        summary.stages.update(s.stage for s in states)
-        row = StudentRow(
-            enrolment=enrolment,
-            cells=states,
-            bpv=bpvs.get(enrolment.pk),
-            last_activity=None,
-            expected=0.0,
+    # The database counts the stages per student (only where something happened) and picks
+    # each student's current BPV-periode; Python adds up plain tuples and applies the
+    # planning rule. No model object per student, no list of ids.
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for enrolment_id, stage, count in stage_counts(enrolments):
+        counts[enrolment_id][stage] = count
+    sizes = werkproces_counts({c.qualification_id for c in cohorts})
+    planning = {
+        enrolment_id: (start, end)
+        for enrolment_id, start, end in _current_bpvs(enrolments, today).values_list(
+            "enrolment_id", "starts_on", "ends_on"
         )
-        summary.done += row.done
-        summary.behind += bool(_behind_reason(row, today))
+    }
+    # Plain ints and tuples in the loop; the planning rule is worked out once per distinct
+    # (start, end, werkprocessen), which a school shares across most of its students.
+    expected_for: dict[tuple, float] = {}
+    stage_totals: dict[int, list[int]] = {c.pk: [0] * len(Stage) for c in cohorts}
+    nothing: dict[int, int] = {}
+    for enrolment_id, cohort_id, qualification_id in enrolments.values_list(
+        "pk", "cohort_id", "qualification_id"
+    ):
+        summary = summaries[cohort_id]
+        total = sizes.get(qualification_id, 0)
+        stages = counts.get(enrolment_id, nothing)
+        done = stages.get(SIGNED_OFF, 0) + stages.get(ASSESSED, 0)
+        summary.students += 1
+        if total > summary.werkprocessen:
+            summary.werkprocessen = total
+        totals = stage_totals[cohort_id]
+        totals[0] += total - sum(stages.values())
+        for stage, count in stages.items():
+            totals[stage] += count
+        summary.done += done
+        dates = planning.get(enrolment_id, (None, None))
+        key = (*dates, total)
+        expected = expected_for.get(key)
+        if expected is None:
+            expected = expected_for[key] = _planning(*dates, total, today)[3]
+        summary.behind += is_behind(done, total, expected)
+    for cohort_id, totals in stage_totals.items():
+        summaries[cohort_id].stages.update(
+            {Stage(stage): count for stage, count in enumerate(totals) if count}
+        )
     return list(summaries.values())

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import IdsChoiceField
-from qualifications.selectors import criteria_for
+from qualifications.models import Criterion
+from qualifications.selectors import applies_to, werkprocessen_of
 
 from . import uploads
 from .services import MAX_LINKS, SIGN_OFF_DECLARATION
@@ -51,9 +52,11 @@ class EvidenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat deed je, wat ging goed, wat zou je een volgende keer anders doen?"),
     )
-    criteria = IdsChoiceField(
+    # The gedrag for the main werkproces (the page the student came from); every other
+    # werkproces of the kwalificatie gets a wp_<pk> box and a gedrag_<pk> list below.
+    # Choices are ids as text, checked against the list: no id reaches the database.
+    criteria = forms.MultipleChoiceField(
         label=_("Gedrag dat dit bewijsstuk laat zien"),
-        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -73,7 +76,10 @@ class EvidenceForm(forms.Form):
         help_text=_("Een bestand dat al in een ingediende versie zit, blijft daar zichtbaar."),
     )
 
-    def __init__(self, *args, enrolment, werkproces, current_files=None, **kwargs):
+    def __init__(
+        self, *args, enrolment, werkproces, current_files=None, current_links=None, **kwargs
+    ):
+        """current_links: {werkproces pk: [criterion pks]} of the working copy, on edit."""
         super().__init__(*args, **kwargs)
         if current_files is None:
             del self.fields["remove_files"]
@@ -82,9 +88,7 @@ class EvidenceForm(forms.Form):
             self.fields["remove_files"].queryset = current_files
             self.fields["remove_files"].label_from_instance = lambda f: f.original_name
             self.current_count = len(current_files)
-        self.fields["criteria"].queryset = criteria_for(
-            qualification=enrolment.qualification, werkproces=werkproces
-        )
+        self._werkproces_fields(enrolment, werkproces, current_links or {})
         self.fields["date"].initial = timezone.localdate()
         self.fields["files"].help_text = _(
             "Toegestaan: %(allowed)s. Hoogstens %(limit)s per bestand. Je kunt meerdere "
@@ -93,6 +97,70 @@ class EvidenceForm(forms.Form):
             "allowed": uploads.ALLOWED_DESCRIPTION,
             "limit": filesizeformat(settings.BEKWAAM_UPLOAD_MAX_BYTES),
         }
+
+    def _werkproces_fields(self, enrolment, werkproces, current_links) -> None:
+        # Two queries for the whole kwalificatie, not one per werkproces.
+        werkprocessen = list(
+            werkprocessen_of(enrolment.qualification).order_by(
+                "kerntaak__position", "kerntaak__code", "position", "code"
+            )
+        )
+        self.criteria_by_pk: dict[int, Criterion] = {}
+        choices: dict[int, list[tuple[str, str]]] = {wp.pk: [] for wp in werkprocessen}
+        for criterion in (
+            Criterion.objects.filter(werkproces__in=werkprocessen)
+            .filter(applies_to(enrolment.qualification))
+            .order_by("position", "pk")
+        ):
+            self.criteria_by_pk[criterion.pk] = criterion
+            choices[criterion.werkproces_id].append((str(criterion.pk), criterion.text))
+        self.main_werkproces = werkproces
+        self.fields["criteria"].choices = choices.get(werkproces.pk, [])
+        self.fields["criteria"].label = _("Gedrag dat dit bewijsstuk laat zien bij %(code)s") % {
+            "code": werkproces.code
+        }
+        if werkproces.pk in current_links:
+            self.initial.setdefault("criteria", [str(c) for c in current_links[werkproces.pk]])
+        self.other_werkprocessen = []
+        for wp in werkprocessen:
+            if wp.pk == werkproces.pk:
+                continue
+            linked, gedrag = f"wp_{wp.pk}", f"gedrag_{wp.pk}"
+            self.fields[linked] = forms.BooleanField(
+                label=_("Dit bewijsstuk hoort ook bij %(code)s") % {"code": wp.code},
+                required=False,
+                initial=wp.pk in current_links,
+            )
+            self.fields[gedrag] = forms.MultipleChoiceField(
+                label=_("Gedrag bij %(code)s") % {"code": wp.code},
+                choices=choices[wp.pk],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[str(c) for c in current_links.get(wp.pk, [])],
+            )
+            self.other_werkprocessen.append((wp, linked, gedrag))
+
+    @property
+    def werkproces_fieldsets(self):
+        """(werkproces, linked box, gedrag list) for each other werkproces, for the template."""
+        return [(wp, self[linked], self[gedrag]) for wp, linked, gedrag in self.other_werkprocessen]
+
+    @property
+    def others_open(self) -> bool:
+        """Show the other werkprocessen unfolded when one is linked or has an error."""
+        return any(
+            bool(box.value()) or box.errors or gedrag.errors
+            for _wp, box, gedrag in self.werkproces_fieldsets
+        )
+
+    def werkproces_links(self) -> dict:
+        """{werkproces: [criteria]} for the services: the main one and every box ticked."""
+        data = self.cleaned_data
+        links = {self.main_werkproces: [self.criteria_by_pk[int(pk)] for pk in data["criteria"]]}
+        for wp, linked, gedrag in self.other_werkprocessen:
+            if data.get(linked):
+                links[wp] = [self.criteria_by_pk[int(pk)] for pk in data.get(gedrag) or []]
+        return links
 
     def clean_files(self):
         checked, errors = [], []
@@ -117,6 +185,16 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for wp, linked, gedrag in self.other_werkprocessen:
+            if cleaned.get(gedrag) and not cleaned.get(linked):
+                self.add_error(
+                    linked,
+                    _(
+                        "Je koos gedrag bij %(code)s: vink ook aan dat het bewijsstuk bij "
+                        "%(code)s hoort, of haal het gedrag weg."
+                    )
+                    % {"code": wp.code},
+                )
         remaining = self.current_count - len(cleaned.get("remove_files") or [])
         if (
             not self.errors

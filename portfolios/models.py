@@ -11,19 +11,23 @@ from .events import Event
 
 class Evidence(models.Model):
     """A bewijsstuk. These fields are the student's working copy; what others see and judge
-    are the immutable EvidenceVersion snapshots taken at each submission."""
+    are the immutable EvidenceVersion snapshots taken at each submission.
+
+    One bewijsstuk can serve several werkprocessen: each EvidenceLink names one, with the
+    gedrag it shows there. `werkproces` is the main one (where the student made it: the
+    breadcrumb, the inbox, the mails); it is always one of the links too."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="evidence")
     werkproces = models.ForeignKey(
-        "qualifications.Werkproces", on_delete=models.PROTECT, related_name="evidence"
+        "qualifications.Werkproces",
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("hoofdwerkproces"),
     )
     title = models.CharField(_("titel"), max_length=200)
     reflection = models.TextField(_("reflectie"), blank=True)
     date = models.DateField(_("datum"))
     links = models.JSONField(_("links"), default=list, blank=True)
-    criteria = models.ManyToManyField(
-        "qualifications.Criterion", blank=True, related_name="+", verbose_name=_("gedrag")
-    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -72,9 +76,6 @@ class EvidenceVersion(models.Model):
     reflection = models.TextField(_("reflectie"), blank=True)
     date = models.DateField(_("datum"))
     links = models.JSONField(_("links"), default=list, blank=True)
-    criteria = models.ManyToManyField(
-        "qualifications.Criterion", blank=True, related_name="+", verbose_name=_("gedrag")
-    )
     files = models.ManyToManyField(
         EvidenceFile, blank=True, related_name="versions", verbose_name=_("bestanden")
     )
@@ -90,6 +91,57 @@ class EvidenceVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
+
+
+class EvidenceLink(models.Model):
+    """The working copy says: this bewijsstuk shows this werkproces, with this gedrag.
+
+    A row per werkproces rather than only the gedrag (whose criterion knows its werkproces):
+    a student may link a werkproces without ticking any gedrag, and progress and the
+    dashboards ask "which werkprocessen has this bewijsstuk" as one indexed join."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="wp_links")
+    werkproces = models.ForeignKey(
+        "qualifications.Werkproces", on_delete=models.PROTECT, related_name="evidence_links"
+    )
+    criteria = models.ManyToManyField(
+        "qualifications.Criterion", blank=True, related_name="+", verbose_name=_("gedrag")
+    )
+
+    class Meta:
+        verbose_name = _("werkproces van een bewijsstuk")
+        verbose_name_plural = _("werkprocessen van bewijsstukken")
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "werkproces"], name="evidence_link_uniq")
+        ]
+        indexes = [models.Index(fields=["werkproces", "evidence"])]
+
+    def __str__(self):
+        return f"{self.evidence_id} → {self.werkproces_id}"
+
+
+class EvidenceVersionLink(models.Model):
+    """What a submitted version said it showed, per werkproces: frozen with the version."""
+
+    version = models.ForeignKey(EvidenceVersion, on_delete=models.PROTECT, related_name="wp_links")
+    werkproces = models.ForeignKey(
+        "qualifications.Werkproces", on_delete=models.PROTECT, related_name="+"
+    )
+    criteria = models.ManyToManyField(
+        "qualifications.Criterion", blank=True, related_name="+", verbose_name=_("gedrag")
+    )
+
+    class Meta:
+        verbose_name = _("werkproces van een versie")
+        verbose_name_plural = _("werkprocessen van versies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "werkproces"], name="evidence_version_link_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"v{self.version_id} → {self.werkproces_id}"
 
 
 class EvidenceStatus(models.TextChoices):

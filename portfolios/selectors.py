@@ -7,6 +7,7 @@ from one subquery per list, and histories are prefetched, never fetched per row.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +21,10 @@ from .models import (
     Evidence,
     EvidenceEvent,
     EvidenceFile,
+    EvidenceLink,
     EvidenceStatus,
     EvidenceVersion,
+    EvidenceVersionLink,
     FeasibilityEvent,
     SignOffEvent,
 )
@@ -101,6 +104,16 @@ def _evidence_rows_qs(user, enrolment: Enrolment) -> QuerySet[Evidence]:
             queryset=_image_files().filter(removed_at__isnull=True),
             to_attr="working_images",
         ),
+        _werkproces_ids(),
+    )
+
+
+def _werkproces_ids() -> Prefetch:
+    """Which werkprocessen each bewijsstuk serves (its links), as `link_list`."""
+    return Prefetch(
+        "wp_links",
+        queryset=EvidenceLink.objects.only("id", "evidence_id", "werkproces_id").order_by("id"),
+        to_attr="link_list",
     )
 
 
@@ -188,9 +201,18 @@ def _next_steps(user, enrolment: Enrolment, rows: list[WerkprocesRow], review: b
     def wp_url(wp):
         return reverse("portfolios:werkproces", args=[code, wp.werkproces.code])
 
+    # A bewijsstuk linked to several werkprocessen is one thing to do, not one per link.
+    seen: set[int] = set()
+
+    def once(wp):
+        for row in wp.evidence:
+            if row.evidence.pk not in seen:
+                seen.add(row.evidence.pk)
+                yield row
+
     if is_owner(user, enrolment):
         for wp in rows:
-            for row in wp.evidence:
+            for row in once(wp):
                 url = reverse("portfolios:evidence", args=[row.evidence.pk])
                 if row.status == EvidenceStatus.RETURNED:
                     steps.append(
@@ -220,7 +242,7 @@ def _next_steps(user, enrolment: Enrolment, rows: list[WerkprocesRow], review: b
                 )
     elif review:
         for wp in rows:
-            for row in wp.evidence:
+            for row in once(wp):
                 if row.status == EvidenceStatus.SUBMITTED:
                     steps.append(
                         NextStep(
@@ -254,7 +276,9 @@ def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     tree = qualification_tree(qualification=enrolment.qualification)
     evidence_by_wp: dict[int, list[Evidence]] = defaultdict(list)
     for evidence in _evidence_rows_qs(user, enrolment):
-        evidence_by_wp[evidence.werkproces_id].append(evidence)
+        # A bewijsstuk linked to several werkprocessen shows under each of them.
+        for link in evidence.link_list:
+            evidence_by_wp[link.werkproces_id].append(evidence)
     sign_offs = _events_by_werkproces(SignOffEvent.objects.all(), enrolment)
     feasibility = _events_by_werkproces(
         FeasibilityEvent.objects.select_related("leerbedrijf"), enrolment
@@ -292,7 +316,11 @@ class WerkprocesPage:
 
 
 def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkproces):
-    evidence = list(_evidence_rows_qs(user, enrolment).filter(werkproces=werkproces))
+    evidence = list(
+        _evidence_rows_qs(user, enrolment).filter(
+            pk__in=EvidenceLink.objects.filter(werkproces=werkproces).values("evidence_id")
+        )
+    )
     row = WerkprocesRow(
         werkproces=werkproces,
         evidence=_rows(user, evidence),
@@ -338,12 +366,17 @@ def evidence_detail_for(*, user: User, evidence: Evidence) -> EvidenceDetail:
                 queryset=EvidenceFile.objects.filter(removed_at__isnull=True),
                 to_attr="working_file_list",
             ),
-            "criteria",
+            Prefetch("wp_links", queryset=_links_qs(EvidenceLink), to_attr="link_list"),
         )
         .get()
     )
     status = status_of(evidence)
-    versions = list(evidence.versions.order_by("-number").prefetch_related("files", "criteria"))
+    versions = list(
+        evidence.versions.order_by("-number").prefetch_related(
+            "files",
+            Prefetch("wp_links", queryset=_links_qs(EvidenceVersionLink), to_attr="link_list"),
+        )
+    )
     events = list(evidence.events.select_related("version").order_by("created_at", "id"))
     return EvidenceDetail(
         evidence=evidence,
@@ -353,6 +386,15 @@ def evidence_detail_for(*, user: User, evidence: Evidence) -> EvidenceDetail:
         can_edit=can_edit_evidence(user, evidence, status),
         can_review=status == EvidenceStatus.SUBMITTED and can_review(user, evidence.enrolment),
         is_owner=is_owner(user, evidence.enrolment),
+    )
+
+
+def _links_qs(model) -> QuerySet:
+    """Links with their werkproces and gedrag, in dossier order."""
+    return (
+        model.objects.select_related("werkproces")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("position")))
+        .order_by("werkproces__kerntaak__position", "werkproces__position", "werkproces__code")
     )
 
 
@@ -370,14 +412,20 @@ def _current_kinds(model, enrolment_ids) -> dict[tuple[int, int], str]:
     )
 
 
-def portfolios_for(*, user: User) -> list[PortfolioListRow]:
-    """The portfolios this user may open, with how far each student is: three queries."""
-    enrolments = list(
+PAGE_SIZE = 50
+
+
+def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[PortfolioListRow]]:
+    """One page of the portfolios this user may open, with how far each student is: four
+    queries whatever the page or the school's size (the counts read this page's students
+    only)."""
+    enrolments = (
         visible_enrolments(user)
         .select_related("student", "qualification", "cohort")
         .order_by("student__last_name", "student__username", "pk")
     )
-    ids = [e.pk for e in enrolments]
+    shown = Paginator(enrolments, PAGE_SIZE).get_page(page)
+    ids = [e.pk for e in shown.object_list]
     sign_offs = _current_kinds(SignOffEvent, ids)
     feasibility = _current_kinds(FeasibilityEvent, ids)
     signed: dict[int, int] = defaultdict(int)
@@ -386,17 +434,14 @@ def portfolios_for(*, user: User) -> list[PortfolioListRow]:
         signed[enrolment_id] += kind == SignOffEvent.Kind.SIGNED
     for (enrolment_id, _wp), kind in feasibility.items():
         not_feasible[enrolment_id] += kind == FeasibilityEvent.Kind.NOT_FEASIBLE
-    return [
+    return shown, [
         PortfolioListRow(enrolment=e, signed_off=signed[e.pk], not_feasible=not_feasible[e.pk])
-        for e in enrolments
+        for e in shown.object_list
     ]
 
 
-def inbox_for(*, user: User) -> list[EvidenceRow]:
-    """Submitted evidence waiting for this praktijkopleider, oldest first."""
-    if user.role != User.Role.PRAKTIJKOPLEIDER:
-        return []
-    qs = (
+def _inbox_qs(user: User) -> QuerySet[Evidence]:
+    return (
         with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
         .filter(last_kind=EvidenceStatus.SUBMITTED)
         .select_related("enrolment__student", "werkproces")
@@ -407,11 +452,31 @@ def inbox_for(*, user: User) -> list[EvidenceRow]:
                     "id", "evidence_id", "number", "title", "date"
                 ),
                 to_attr="version_list",
-            )
+            ),
+            Prefetch(
+                "wp_links",
+                queryset=EvidenceLink.objects.select_related("werkproces").order_by(
+                    "werkproces__kerntaak__position", "werkproces__position"
+                ),
+                to_attr="link_list",
+            ),
         )
         .order_by("last_event_at", "pk")
     )
-    return _rows(user, qs)
+
+
+def inbox_for(*, user: User) -> list[EvidenceRow]:
+    """Submitted evidence waiting for this praktijkopleider, oldest first."""
+    if user.role != User.Role.PRAKTIJKOPLEIDER:
+        return []
+    return _rows(user, _inbox_qs(user))
+
+
+def inbox_page_for(*, user: User, page: object = 1) -> tuple[Page, list[EvidenceRow]]:
+    """One page of inbox_for(): the prefetches read only this page's bewijsstukken."""
+    qs = _inbox_qs(user) if user.role == User.Role.PRAKTIJKOPLEIDER else Evidence.objects.none()
+    shown = Paginator(qs, PAGE_SIZE).get_page(page)
+    return shown, _rows(user, shown.object_list)
 
 
 # --- Reads the services use too ------------------------------------------------------------
@@ -433,3 +498,15 @@ def student_used_bytes(student: User) -> int:
 def working_files(evidence: Evidence):
     """The files in the student's working copy (what the next submission will contain)."""
     return evidence.files.filter(removed_at__isnull=True)
+
+
+def working_links(evidence: Evidence) -> dict[int, list[int]]:
+    """{werkproces pk: [gedrag pks]} of the working copy: what the edit form starts from."""
+    links: dict[int, list[int]] = {
+        wp: [] for wp in evidence.wp_links.values_list("werkproces_id", flat=True)
+    }
+    for wp, criterion in EvidenceLink.criteria.through.objects.filter(
+        evidencelink__evidence=evidence
+    ).values_list("evidencelink__werkproces_id", "criterion_id"):
+        links[wp].append(criterion)
+    return links

@@ -1,7 +1,7 @@
 """Writes for evidence, files, review, sign-off and feasibility."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,7 @@ from organisation.models import (
 )
 from organisation.permissions import current_bpv_of
 from qualifications.models import Criterion, Werkproces
-from qualifications.selectors import criteria_for, werkprocessen_of
+from qualifications.selectors import applies_to, werkprocessen_of
 
 from . import notifications, tasks, thumbnails, uploads
 from .events import actor_fields
@@ -27,8 +27,10 @@ from .models import (
     Evidence,
     EvidenceEvent,
     EvidenceFile,
+    EvidenceLink,
     EvidenceStatus,
     EvidenceVersion,
+    EvidenceVersionLink,
     FeasibilityEvent,
     SignOffEvent,
 )
@@ -60,18 +62,51 @@ def _clean_links(links: Sequence[str]) -> list[str]:
     return links
 
 
-def _clean_criteria(
-    *, enrolment: Enrolment, werkproces: Werkproces, criteria: Iterable[Criterion]
-) -> list[Criterion]:
-    criteria = list(criteria)
-    allowed = set(
-        criteria_for(qualification=enrolment.qualification, werkproces=werkproces).values_list(
-            "pk", flat=True
+WerkprocesLinks = Mapping[Werkproces, Iterable[Criterion]]
+
+
+def _clean_werkprocessen(
+    *, enrolment: Enrolment, werkprocessen: WerkprocesLinks, main: Werkproces | None
+) -> tuple[Werkproces, dict[Werkproces, list[Criterion]]]:
+    """Check the werkprocessen (and the gedrag per werkproces) against the student's
+    kwalificatie; return the main werkproces and the links in dossier order."""
+    chosen = {wp.pk: (wp, list(criteria)) for wp, criteria in werkprocessen.items()}
+    if not chosen:
+        raise ValidationError(
+            {"werkprocessen": _("Kies minstens één werkproces waar dit bewijsstuk bij hoort.")}
         )
+    ordered = list(
+        werkprocessen_of(enrolment.qualification)
+        .filter(pk__in=chosen)
+        .order_by("kerntaak__position", "kerntaak__code", "position", "code")
+        .values_list("pk", flat=True)
     )
-    if any(c.pk not in allowed for c in criteria):
-        raise ValidationError({"criteria": _("Dit gedrag hoort niet bij dit werkproces.")})
-    return criteria
+    if len(ordered) != len(chosen):
+        raise ValidationError(
+            {"werkprocessen": _("Dit werkproces hoort niet bij jouw kwalificatie.")}
+        )
+    allowed = set(
+        Criterion.objects.filter(werkproces_id__in=ordered)
+        .filter(applies_to(enrolment.qualification))
+        .values_list("werkproces_id", "pk")
+    )
+    for wp_pk, (_wp, criteria) in chosen.items():
+        if any((wp_pk, c.pk) not in allowed for c in criteria):
+            raise ValidationError({"criteria": _("Dit gedrag hoort niet bij dit werkproces.")})
+    links = {chosen[pk][0]: chosen[pk][1] for pk in ordered}
+    main = main if main is not None and main.pk in chosen else chosen[ordered[0]][0]
+    return main, links
+
+
+def _set_links(*, evidence: Evidence, links: dict[Werkproces, list[Criterion]]) -> None:
+    existing = {link.werkproces_id: link for link in evidence.wp_links.all()}
+    wanted = {wp.pk for wp in links}
+    evidence.wp_links.exclude(werkproces_id__in=wanted).delete()
+    for werkproces, criteria in links.items():
+        link = existing.get(werkproces.pk) or EvidenceLink.objects.create(
+            evidence=evidence, werkproces=werkproces
+        )
+        link.criteria.set(criteria)
 
 
 def _store_files(
@@ -139,19 +174,24 @@ def evidence_create(
     date: datetime.date,
     links: Sequence[str] = (),
     criteria: Iterable[Criterion] = (),
+    werkprocessen: WerkprocesLinks | None = None,
     files: Sequence[uploads.CheckedUpload] = (),
 ) -> Evidence:
+    """A new draft. `werkprocessen` maps every werkproces it shows to the gedrag it shows
+    there; without it, the bewijsstuk serves `werkproces` alone with `criteria`."""
     _require_owner(student, enrolment)
-    if not werkprocessen_of(enrolment.qualification).filter(pk=werkproces.pk).exists():
-        raise ValidationError(_("Dit werkproces hoort niet bij jouw kwalificatie."))
+    if werkprocessen is None:
+        werkprocessen = {werkproces: criteria}
+    main, wp_links = _clean_werkprocessen(
+        enrolment=enrolment, werkprocessen=werkprocessen, main=werkproces
+    )
     _check_date(date)
     links = _clean_links(links)
     if not files and not links:
         raise ValidationError({"files": _("Voeg minstens één bestand of link toe.")})
-    criteria = _clean_criteria(enrolment=enrolment, werkproces=werkproces, criteria=criteria)
     evidence = Evidence(
         enrolment=enrolment,
-        werkproces=werkproces,
+        werkproces=main,
         title=title,
         reflection=reflection,
         date=date,
@@ -159,7 +199,7 @@ def evidence_create(
     )
     evidence.full_clean()
     evidence.save()
-    evidence.criteria.set(criteria)
+    _set_links(evidence=evidence, links=wp_links)
     _store_files(evidence=evidence, student=student, files=files)
     return evidence
 
@@ -174,10 +214,14 @@ def evidence_update(
     date: datetime.date,
     links: Sequence[str] = (),
     criteria: Iterable[Criterion] = (),
+    werkprocessen: WerkprocesLinks | None = None,
     files: Sequence[uploads.CheckedUpload] = (),
     remove_files: Iterable[EvidenceFile] = (),
 ) -> Evidence:
-    """Change the working copy. Submitted versions are snapshots and stay as they were."""
+    """Change the working copy. Submitted versions are snapshots and stay as they were.
+
+    `werkprocessen` replaces every link; without it the other links stay and `criteria`
+    becomes the gedrag of the main werkproces."""
     evidence = _lock_evidence(evidence)
     _require_owner(student, evidence.enrolment)
     status = evidence_current_status(evidence)
@@ -193,16 +237,23 @@ def evidence_update(
         raise ValidationError({"remove_files": _("Dat bestand hoort niet bij dit bewijsstuk.")})
     if not files and not links and len(current) == len(remove_ids):
         raise ValidationError({"files": _("Voeg minstens één bestand of link toe.")})
-    criteria = _clean_criteria(
-        enrolment=evidence.enrolment, werkproces=evidence.werkproces, criteria=criteria
+    if werkprocessen is None:
+        werkprocessen = {
+            link.werkproces: list(link.criteria.all())
+            for link in evidence.wp_links.select_related("werkproces")
+        }
+        werkprocessen[evidence.werkproces] = criteria
+    main, wp_links = _clean_werkprocessen(
+        enrolment=evidence.enrolment, werkprocessen=werkprocessen, main=evidence.werkproces
     )
+    evidence.werkproces = main
     evidence.title = title
     evidence.reflection = reflection
     evidence.date = date
     evidence.links = links
     evidence.full_clean()
     evidence.save()
-    evidence.criteria.set(criteria)
+    _set_links(evidence=evidence, links=wp_links)
     _remove_working_files(evidence=evidence, files=[f for f in current if f.pk in remove_ids])
     _store_files(evidence=evidence, student=student, files=files)
     return evidence
@@ -240,7 +291,12 @@ def evidence_submit(*, student: User, evidence: Evidence) -> EvidenceEvent:
         date=evidence.date,
         links=list(evidence.links),
     )
-    version.criteria.set(evidence.criteria.all())
+    # What it was submitted for stays readable, whatever the working copy says later.
+    for link in evidence.wp_links.prefetch_related("criteria"):
+        frozen = EvidenceVersionLink.objects.create(
+            version=version, werkproces_id=link.werkproces_id
+        )
+        frozen.criteria.set(link.criteria.all())
     version.files.set(working_files(evidence))
     event = EvidenceEvent.objects.create(
         evidence=evidence,

@@ -30,10 +30,10 @@ from .thumbnails import can_have_thumbnail, thumbnail_make
 @require_GET
 @login_required
 def portfolio_list(request):
-    rows = selectors.portfolios_for(user=request.user)
-    if len(rows) == 1 and is_owner(request.user, rows[0].enrolment):
+    page, rows = selectors.portfolios_for(user=request.user, page=request.GET.get("pagina"))
+    if page.paginator.count == 1 and is_owner(request.user, rows[0].enrolment):
         return redirect("portfolios:portfolio", rows[0].enrolment.pk)
-    return render(request, "portfolios/list.html", {"rows": rows})
+    return render(request, "portfolios/list.html", {"rows": rows, "page_obj": page})
 
 
 @require_GET
@@ -107,7 +107,7 @@ def evidence_create(request, enrolment_pk: int, code: str):
                 reflection=form.cleaned_data["reflection"],
                 date=form.cleaned_data["date"],
                 links=form.cleaned_data["links"],
-                criteria=form.cleaned_data["criteria"],
+                werkprocessen=form.werkproces_links(),
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
@@ -159,7 +159,6 @@ def evidence_edit(request, pk: int):
         "reflection": evidence.reflection,
         "date": evidence.date,
         "links": "\n".join(evidence.links),
-        "criteria": list(evidence.criteria.values_list("pk", flat=True)),
     }
     form = EvidenceForm(
         request.POST or None,
@@ -168,6 +167,7 @@ def evidence_edit(request, pk: int):
         enrolment=evidence.enrolment,
         werkproces=evidence.werkproces,
         current_files=selectors.working_files(evidence),
+        current_links=selectors.working_links(evidence),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +178,7 @@ def evidence_edit(request, pk: int):
                 reflection=form.cleaned_data["reflection"],
                 date=form.cleaned_data["date"],
                 links=form.cleaned_data["links"],
-                criteria=form.cleaned_data["criteria"],
+                werkprocessen=form.werkproces_links(),
                 files=form.cleaned_data["files"],
                 remove_files=form.cleaned_data["remove_files"],
             )
@@ -328,8 +328,8 @@ def feasibility(request, enrolment_pk: int, code: str):
 @require_GET
 @login_required
 def inbox(request):
-    rows = selectors.inbox_for(user=request.user)
-    return render(request, "portfolios/inbox.html", {"rows": rows})
+    page, rows = selectors.inbox_page_for(user=request.user, page=request.GET.get("pagina"))
+    return render(request, "portfolios/inbox.html", {"rows": rows, "page_obj": page})
 
 
 @require_GET

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from PIL import Image
@@ -29,6 +29,7 @@ from portfolios.models import (
     Evidence,
     EvidenceStatus,
     EvidenceVersion,
+    EvidenceVersionLink,
     FeasibilityEvent,
     SignOffEvent,
 )
@@ -200,25 +201,31 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     evidence: dict[int, list[dict]] = {}
     # The latest submitted version of each bewijsstuk, in the same query (a report is made
     # per student; every round trip counts against the render time).
-    latest = EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number")
     for item in (
         with_status(Evidence.objects.filter(enrolment=enrolment))
         .filter(last_kind__isnull=False)
-        .annotate(
-            v_title=Subquery(latest.values("title")[:1]),
-            v_date=Subquery(latest.values("date")[:1]),
-            v_number=Subquery(latest.values("number")[:1]),
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=EvidenceVersion.objects.order_by("number").prefetch_related(
+                    Prefetch("wp_links", queryset=EvidenceVersionLink.objects.order_by("id"))
+                ),
+                to_attr="vl",
+            )
         )
         .order_by("date", "id")
     ):
-        evidence.setdefault(item.werkproces_id, []).append(
-            {
-                "title": item.v_title,
-                "date": item.v_date,
-                "status": str(EvidenceStatus(item.last_kind).label),
-                "version": item.v_number,
-            }
-        )
+        latest = item.vl[-1]
+        # Under every werkproces the submitted version was linked to.
+        for link in latest.wp_links.all():
+            evidence.setdefault(link.werkproces_id, []).append(
+                {
+                    "title": latest.title,
+                    "date": latest.date,
+                    "status": str(EvidenceStatus(item.last_kind).label),
+                    "version": latest.number,
+                }
+            )
     sign_offs: dict[int, list[dict]] = {}
     for event in SignOffEvent.objects.filter(enrolment=enrolment).order_by("created_at", "id"):
         sign_offs.setdefault(event.werkproces_id, []).append(
@@ -403,9 +410,11 @@ def _cohort_signals(enrolment_ids: list[int], today: datetime.date) -> dict[int,
 def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None = None) -> dict:
     """The klas on one landscape page: per student and kerntaak how many werkprocessen are
     done (afgetekend or beoordeeld) of how many, how many are under way, and the signals."""
-    enrolments = list(enrolments) if enrolments is not None else cohort_enrolments(cohort)
+    given = list(enrolments) if enrolments is not None else None
+    enrolments = given if given is not None else cohort_enrolments(cohort)
     today = timezone.localdate()
-    progress = progress_for(enrolments=enrolments)
+    # The whole klas enters the progress SQL as a subquery, not as a list of its ids.
+    progress = progress_for(enrolments=cohort.enrolments.all() if given is None else given)
     werkprocessen = list(
         werkprocessen_of(cohort.qualification)
         .select_related("kerntaak")

@@ -9,6 +9,7 @@ from organisation.models import BpvPeriode, Enrolment, User
 from portfolios.models import (
     Evidence,
     EvidenceEvent,
+    EvidenceLink,
     EvidenceVersion,
     FeasibilityEvent,
     SignOffEvent,
@@ -72,6 +73,9 @@ def add_students(cohort, praktijkopleider, count: int, *, prefix="bulk", bpv_day
         ]
     )
     evidence = list(Evidence.objects.filter(enrolment__in=enrolments).order_by("pk"))
+    EvidenceLink.objects.bulk_create(
+        [EvidenceLink(evidence=ev, werkproces_id=ev.werkproces_id) for ev in evidence]
+    )
     EvidenceVersion.objects.bulk_create(
         [EvidenceVersion(evidence=ev, number=1, title=ev.title, date=ev.date) for ev in evidence]
     )

@@ -38,7 +38,9 @@ PROTECTED = [
     "assessments_vaststelling",
     "assessments_finalscore",
     "portfolios_evidenceversion",
-    "portfolios_evidenceversion_criteria",
+    # The gedrag of a submitted version hangs off its frozen werkproces links.
+    "portfolios_evidenceversionlink",
+    "portfolios_evidenceversionlink_criteria",
     "portfolios_evidenceversion_files",
     "portfolios_evidenceevent",
     "portfolios_signoffevent",
@@ -91,7 +93,8 @@ submitted = [f for f in working_files(evidence) if f.versions.exists()]
 edit(files=[pdf("b.pdf")], remove=submitted[:1])
 print("REMOVED", EvidenceFile.objects.filter(removed_at__isnull=False).count())
 p.evidence_submit(student=student, evidence=evidence)
-print("CRITERIA", evidence.versions.order_by("number").last().criteria.count())
+print("CRITERIA", sum(link.criteria.count()
+                      for link in evidence.versions.order_by("number").last().wp_links.all()))
 """
 
 

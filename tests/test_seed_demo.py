@@ -35,6 +35,9 @@ def test_seed_demo_twice(media, capsys, mailoutbox, django_capture_on_commit_cal
     )
     student_evidence = Evidence.objects.filter(enrolment__student__username="student")
     assert student_evidence.count() == 3
+    # One demo bewijsstuk serves two werkprocessen; every bulk one has its link too.
+    assert max(e.wp_links.count() for e in student_evidence) == 2
+    assert not Evidence.objects.filter(wp_links__isnull=True).exists()
     kinds = set(EvidenceEvent.objects.values_list("kind", flat=True))
     assert kinds == {"submitted", "accepted", "returned"}
     assert SignOffEvent.objects.filter(enrolment__student__username="student").count() == 1

@@ -12,7 +12,13 @@ from assessments import policies, services
 from assessments.models import Beoordeling, Vaststelling
 from assessments.selectors import Stage, progress_for
 from organisation.models import Enrolment, User
-from portfolios.models import Evidence, EvidenceEvent, EvidenceVersion, SignOffEvent
+from portfolios.models import (
+    Evidence,
+    EvidenceEvent,
+    EvidenceLink,
+    EvidenceVersion,
+    SignOffEvent,
+)
 from qualifications.models import Werkproces
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +40,7 @@ def add_students(aworld, count: int, start: int) -> None:
         evidence = Evidence.objects.create(
             enrolment=enrolment, werkproces=w2, title="Stuk", date=datetime.date(2026, 10, 1)
         )
+        EvidenceLink.objects.create(evidence=evidence, werkproces=w2)
         version = EvidenceVersion.objects.create(
             evidence=evidence, number=1, title="Stuk", date=datetime.date(2026, 10, 1)
         )

@@ -301,3 +301,20 @@ def test_overview_side_by_side_and_kwalificatie_filter(client, klas, tree):
     assert client.get(urls(other.pk)[0]).status_code == 404
     response = client.get(reverse("dashboards:cohorts"), {"klas": other.pk})
     assert response.status_code == 404
+
+
+def test_matrix_is_paged_keeping_the_filters_while_exports_hold_everyone(client, klas, monkeypatch):
+    from dashboards import views
+
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 4)
+    client.force_login(klas["docent"])
+    url = reverse("dashboards:cohort_dashboard", args=[klas["cohort"].pk])
+    first = client.get(url + "?sorteer=naam").content.decode()
+    last = client.get(url + "?sorteer=naam&pagina=3").content.decode()
+    # 11 students: 4 + 4 + 3 rows, plus the totals row in the footer.
+    assert first.count('<th scope="row" class="student">') == 4 + 1
+    assert last.count('<th scope="row" class="student">') == 3 + 1
+    assert "Pagina 1 van 3" in first and 'href="?sorteer=naam&amp;pagina=2"' in first
+    assert "11 van 11 studenten getoond" in first
+    export = client.get(reverse("dashboards:cohort_export_csv", args=[klas["cohort"].pk]))
+    assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1 + 11

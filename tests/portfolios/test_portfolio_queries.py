@@ -142,3 +142,25 @@ def test_mentor_list_shows_progress_and_flags_in_flat_queries(client, world, mak
     assert "1 werkproces" in html
     assert "1 niet uitvoerbaar" in html
     assert html.count("klas") >= 12
+
+
+@pytest.mark.django_db
+def test_inbox_and_portfolio_list_are_paged(client, world, monkeypatch):
+    from portfolios import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    add_evidence(world, 16)  # 12 submitted, 4 of them still waiting (returned/accepted: not)
+    client.force_login(world["praktijkopleider"])
+    url = reverse("portfolios:inbox")
+    waiting = selectors.inbox_for(user=world["praktijkopleider"])
+    assert len(waiting) == 4
+    first = client.get(url).content.decode()
+    second = client.get(url + "?pagina=2").content.decode()
+    assert first.count('<th scope="row">') == 3 and second.count('<th scope="row">') == 1
+    assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second
+    assert f">{waiting[0].title}<" in first and f">{waiting[-1].title}<" in second
+    assert f">{waiting[-1].title}<" not in first
+    assert count_queries(client, url) == count_queries(client, url + "?pagina=2")
+
+    client.force_login(world["docent"])
+    assert "Pagina 1 van" not in client.get(reverse("portfolios:list")).content.decode()

@@ -29,7 +29,14 @@ from organisation.models import (
     User,
 )
 from portfolios import services, uploads
-from portfolios.models import Evidence, EvidenceEvent, EvidenceNotification, EvidenceVersion
+from portfolios.models import (
+    Evidence,
+    EvidenceEvent,
+    EvidenceLink,
+    EvidenceNotification,
+    EvidenceVersion,
+    EvidenceVersionLink,
+)
 from qualifications.export import QualificationNotFound, find_qualification
 from qualifications.selectors import werkprocessen_of
 
@@ -125,10 +132,18 @@ class Command(BaseCommand):
             default=25,
             help="How many generated students (besides the demo logins); for benchmarks.",
         )
+        parser.add_argument(
+            "--klassen",
+            type=int,
+            default=len(COHORTS),
+            help="Over how many klassen the generated students are spread (at least the two "
+            "demo klassen); e.g. --students 10000 --klassen 400 for a large school.",
+        )
 
-    def handle(self, *args, students: int = 25, **options):
+    def handle(self, *args, students: int = 25, klassen: int = len(COHORTS), **options):
         # Eager tasks (no broker) would log a line each; the demo output is for people.
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        self.klassen = max(klassen, len(COHORTS))
         self.seed(students)
 
     @transaction.atomic
@@ -186,6 +201,7 @@ class Command(BaseCommand):
                 assessor=User.objects.get(username="assessor"), cohort=cohort
             )
             cohorts.append(cohort)
+        extra = self.extra_cohorts(school, docent, cohorts)
         bedrijven = [
             Leerbedrijf.objects.get_or_create(name=name, defaults={"sbb_number": number})[0]
             for name, number in LEERBEDRIJVEN
@@ -218,9 +234,36 @@ class Command(BaseCommand):
                 self.bpv(enrolment, pos[0])
                 if username == "student":
                     self.rich_evidence(enrolment, pos[0], index=0)
-        made = self.generated_students(count, cohorts, pos)
+        made = self.generated_students(count, cohorts, pos, extra)
         self.mark_history_as_notified()
         return made
+
+    def extra_cohorts(self, school: School, docent: User, cohorts: list[Cohort]) -> list[Cohort]:
+        """Klassen beyond the two demo ones (--klassen), three in four on P3 as those are."""
+        wanted = [
+            (f"KLAS-{n:04d}", cohorts[0 if n % 4 else 1].qualification)
+            for n in range(1, self.klassen - len(cohorts) + 1)
+        ]
+        existing = set(
+            Cohort.objects.filter(
+                school=school, name__in=[name for name, _q in wanted]
+            ).values_list("name", flat=True)
+        )
+        made = Cohort.objects.bulk_create(
+            [
+                Cohort(school=school, name=name, start_year=START.year, qualification=q)
+                for name, q in wanted
+                if name not in existing
+            ]
+        )
+        extra = list(
+            Cohort.objects.filter(school=school, name__startswith="KLAS-").order_by("name")
+        )
+        Cohort.mentors.through.objects.bulk_create(
+            [Cohort.mentors.through(cohort_id=c.pk, user_id=docent.pk) for c in made if c.pk],
+            ignore_conflicts=True,
+        )
+        return extra
 
     def praktijkopleider(self, username: str, bedrijf: Leerbedrijf) -> Praktijkopleider:
         user = User.objects.get(username=username)
@@ -236,7 +279,7 @@ class Command(BaseCommand):
             starts_on=timezone.localdate() - datetime.timedelta(days=60),
         )
 
-    def generated_students(self, count: int, cohorts, pos) -> int:
+    def generated_students(self, count: int, cohorts, pos, extra=()) -> int:
         usernames = [f"demo-{i:04d}" for i in range(1, count + 1)]
         existing = set(
             User.objects.filter(username__in=usernames).values_list("username", flat=True)
@@ -260,9 +303,15 @@ class Command(BaseCommand):
             ]
         )
         users = list(User.objects.filter(username__in=[u for _, u in new]).order_by("username"))
-        # Three in four follow P3 (OMS-3A), one in four the BK (OM-BK1).
+        # Three in four follow P3 (OMS-3A), one in four the BK (OM-BK1); with more klassen
+        # the students go round all of them.
+        every = [*cohorts, *extra]
+
+        def cohort_of(i: int) -> Cohort:
+            return every[i % len(every)] if extra else cohorts[0 if i % 4 else 1]
+
         plan = [
-            (user, cohorts[0 if i % 4 else 1], pos[i % len(pos)])
+            (user, cohort_of(i), pos[i % len(pos)])
             for i, user in zip((i for i, _ in new), users, strict=True)
         ]
         Enrolment.objects.bulk_create(
@@ -278,7 +327,9 @@ class Command(BaseCommand):
         )
         enrolments = {
             e.student_id: e
-            for e in Enrolment.objects.filter(student__in=users).select_related("qualification")
+            for e in Enrolment.objects.filter(student__in=users).select_related(
+                "qualification", "student"
+            )
         }
         bpv_start = timezone.localdate() - datetime.timedelta(days=60)
         BpvPeriode.objects.bulk_create(
@@ -335,10 +386,13 @@ class Command(BaseCommand):
                     )
                 ),
             ]
+            # The first bewijsstuk shows two werkprocessen: it counts for both once accepted.
+            also = {werkprocessen[1]: []} if n == 0 and len(werkprocessen) > 1 else {}
             evidence = services.evidence_create(
                 student=student,
                 enrolment=enrolment,
                 werkproces=werkproces,
+                werkprocessen={werkproces: [], **also},
                 title=f"Verslag {werkproces.code}: {werkproces.title[:60]}",
                 reflection=(
                     "Ik heb deze taak bij mijn leerbedrijf zelfstandig uitgevoerd. Wat goed "
@@ -409,6 +463,18 @@ class Command(BaseCommand):
         )
         if versions and versions[0].pk is None:
             versions = list(EvidenceVersion.objects.filter(evidence__in=evidence))
+        EvidenceLink.objects.bulk_create(
+            [EvidenceLink(evidence=item, werkproces_id=item.werkproces_id) for item in evidence]
+        )
+        by_evidence = {item.pk: item for item in evidence}
+        EvidenceVersionLink.objects.bulk_create(
+            [
+                EvidenceVersionLink(
+                    version=version, werkproces_id=by_evidence[version.evidence_id].werkproces_id
+                )
+                for version in versions
+            ]
+        )
         by_enrolment = {enrolment.pk: enrolment for enrolment, _ in pairs}
         EvidenceEvent.objects.bulk_create(
             [
@@ -429,23 +495,32 @@ class Command(BaseCommand):
         events = EvidenceEvent.objects.filter(
             evidence__enrolment__student__username__startswith="demo-"
         ) | EvidenceEvent.objects.filter(evidence__enrolment__student__username="student")
+        events = events.exclude(pk__in=EvidenceNotification.objects.values("event_id")).values_list(
+            "pk", "kind", "evidence__enrolment_id", "evidence__enrolment__student_id"
+        )
+        # Who would have been mailed, read once for all events rather than once per event.
+        praktijkopleiders: dict[int, list[int]] = {}
+        for enrolment_id, user_id in BpvPeriode.objects.filter(
+            enrolment__student__username__startswith="demo-"
+        ).values_list("enrolment_id", "praktijkopleider__user_id") | BpvPeriode.objects.filter(
+            enrolment__student__username="student"
+        ).values_list("enrolment_id", "praktijkopleider__user_id"):
+            praktijkopleiders.setdefault(enrolment_id, []).append(user_id)
         rows = []
-        for event in events.select_related("evidence__enrolment"):
-            if event.kind == EvidenceEvent.Kind.SUBMITTED:
-                recipients = BpvPeriode.objects.filter(
-                    enrolment_id=event.evidence.enrolment_id
-                ).values_list("praktijkopleider__user_id", flat=True)
+        for event_id, kind, enrolment_id, student_id in events:
+            if kind == EvidenceEvent.Kind.SUBMITTED:
+                recipients = praktijkopleiders.get(enrolment_id, [])
             else:
-                recipients = [event.evidence.enrolment.student_id]
+                recipients = [student_id]
             rows.extend(
                 EvidenceNotification(
-                    event=event,
+                    event_id=event_id,
                     recipient_id=recipient,
                     channel=EvidenceNotification.Channel.IMMEDIATE,
                 )
                 for recipient in recipients
             )
-        EvidenceNotification.objects.bulk_create(rows, ignore_conflicts=True)
+        EvidenceNotification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
         # The history's notifications stay in the app (the bell shows them); its mails to
         # the demo's .invalid addresses are dropped before they are ever sent.
         notification_services.mails_discard(to_domain=DEMO_MAIL_DOMAIN)
