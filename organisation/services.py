@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from qualifications.models import Qualification
 
+from . import mail
 from .models import BpvPeriode, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
 
 
@@ -34,6 +35,13 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, users) -> None:
+    """Queue a reset mail for each account `users(email)` gives (Django's get_users)."""
+    for user in users(email):
+        mail.password_reset_queue(user=user)
 
 
 @transaction.atomic
