@@ -18,7 +18,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from .models import User
+from .services import user_link_school_account
 
 log = logging.getLogger(__name__)
 
@@ -243,13 +244,12 @@ class SchoolOIDCBackend(OIDCAuthenticationBackend):
             return None
         user = users[0]
         if field != "sso_identifier":
-            if user.sso_identifier and user.sso_identifier != identifier:
-                self._refuse("unknown", f"user {user.pk} is linked to another school account")
+            # Linked from now on: a later change of e-mail address cannot move the login.
+            try:
+                user_link_school_account(user=user, sso_identifier=identifier)
+            except ValidationError as exc:
+                self._refuse("unknown", f"user {user.pk}: {' '.join(exc.messages)}")
                 return None
-            if not user.sso_identifier:
-                # Linked from now on: a later change of e-mail address cannot move the login.
-                user.sso_identifier = identifier
-                user.save(update_fields=["sso_identifier"])
         return user
 
     def _provision(self, identifier: str, claims: dict) -> User | None:

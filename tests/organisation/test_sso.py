@@ -265,3 +265,20 @@ def test_password_login_never_talks_to_the_provider(client, sso, monkeypatch):
         {"username": "po", "password": "Praktijk-2026-wachtwoord"},
     )
     assert response.status_code == 302
+
+
+def test_student_imported_with_school_account_signs_in(client, sso, tree):
+    from organisation.student_import import students_import
+
+    students_import(
+        data=(
+            b"gebruikersnaam;voornaam;achternaam;email;crebo;klas;startjaar;startdatum;"
+            b"schoolaccount\n"
+            b"100001;Sanne;de Vries;;90011;ZW-2A;2026;2026-09-01;s100001@roc.example\n"
+        ),
+        school_name="ROC Test",
+    )
+    response = client.get(sign_in(client, "s100001"))
+    assert response.status_code == 302
+    student = User.objects.get(username="100001")
+    assert response.wsgi_request.session[SESSION_KEY] == str(student.pk)
