@@ -282,3 +282,13 @@ def test_student_imported_with_school_account_signs_in(client, sso, tree):
     assert response.status_code == 302
     student = User.objects.get(username="100001")
     assert response.wsgi_request.session[SESSION_KEY] == str(student.pk)
+
+
+def test_refused_school_sign_ins_do_not_lock_out_the_school(client, sso, sanne, settings):
+    # A school's students share one public address; failures of some (unknown accounts, which
+    # the school's provider already throttles) must not lock Bekwaam's school sign-in for all.
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert client.get(sign_in(client, "s999999")).status_code == 403
+    response = client.get(sign_in(client, "s100001"))
+    assert response.status_code == 302
+    assert response.wsgi_request.session[SESSION_KEY] == str(sanne.pk)
