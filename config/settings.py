@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.sso_settings import sso_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BEKWAAM_VAR_DIR", BASE_DIR / "var"))
 
@@ -142,19 +144,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# School sign-in with OpenID Connect (SURFconext); off unless configured, see README.md.
+_SSO = sso_settings(os.environ)
+globals().update(_SSO)  # BEKWAAM_OIDC_* and mozilla-django-oidc's OIDC_* settings
+if _SSO["BEKWAAM_OIDC_ENABLED"]:
+    AUTHENTICATION_BACKENDS.append("organisation.sso.SchoolOIDCBackend")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 5.0 (6.2.1): at least 12 characters; the common-password list stays.
+    {
+        "NAME": "organisation.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# A session ends after this many seconds without a request (default 8 hours): every request
+# moves the expiry on. A password change ends the other sessions (Django's session auth hash).
+SESSION_COOKIE_AGE = int(os.environ.get("BEKWAAM_SESSION_IDLE_SECONDS", str(8 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
+# Password-reset links work once, for this many seconds (default 1 hour).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("BEKWAAM_PASSWORD_RESET_TIMEOUT", "3600"))
 
 # Login throttling: five failures per username and address lock that pair for an hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -1,10 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
-
-from config.forms import LoginForm
 
 
 def healthz(request):
@@ -15,10 +12,7 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="qualifications:list", permanent=False)),
-    path(
-        "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("organisation.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kwalificaties/", include("qualifications.urls")),
     path("", include("organisation.urls")),

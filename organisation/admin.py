@@ -18,8 +18,12 @@ from .models import (
 class BekwaamUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
-    fieldsets = (*UserAdmin.fieldsets, (_("Bekwaam"), {"fields": ("role",)}))
-    add_fieldsets = (*UserAdmin.add_fieldsets, (_("Bekwaam"), {"fields": ("role",)}))
+    fieldsets = (*UserAdmin.fieldsets, (_("Bekwaam"), {"fields": ("role", "sso_identifier")}))
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        (_("Bekwaam"), {"fields": ("role", "sso_identifier")}),
+    )
+    search_fields = [*UserAdmin.search_fields, "sso_identifier"]
 
 
 @admin.register(Enrolment)

@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Leerbedrijf
+from .services import password_reset_request
 
 
 class InviteForm(forms.Form):
@@ -36,3 +38,15 @@ class StudentImportForm(forms.Form):
         max_length=255,
         help_text=_("De school van de klassen; wordt aangemaakt als die nog niet bestaat."),
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, but the mail is an outbox row, sent after the request commits.
+
+    The page answers the same, equally fast, whether or not the address has an account (no
+    one learns who uses Bekwaam); only active accounts with a password get a link (Django's
+    get_users), so school-account-only and invited-but-not-activated users get nothing.
+    """
+
+    def save(self, *args, **kwargs):
+        password_reset_request(email=self.cleaned_data["email"], users=self.get_users)

@@ -21,6 +21,17 @@ class User(AbstractUser):
         BEHEERDER = "beheerder", _("Beheerder")
 
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.STUDENT)
+    # The school account this person signs in with (the value of the claim named by
+    # BEKWAAM_OIDC_IDENTIFIER_CLAIM, e.g. eduPersonPrincipalName); empty for people who sign
+    # in with a password only. NULL, not "", so that uniqueness holds among the filled ones.
+    sso_identifier = models.CharField(
+        _("schoolaccount"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("De identificatie waarmee deze persoon inlogt met het schoolaccount."),
+    )
 
     class Meta(AbstractUser.Meta):
         # Moved from another app without moving its table (migration 0002).

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from qualifications.models import Qualification
 
+from . import mail
 from .models import BpvPeriode, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
 
 
@@ -21,9 +22,15 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    sso_identifier: str | None = None,
 ) -> User:
     user = User(
-        username=username, role=role, first_name=first_name, last_name=last_name, email=email
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        sso_identifier=sso_identifier or None,
     )
     # Beheerders work in the Django admin too.
     user.is_staff = role == User.Role.BEHEERDER
@@ -33,6 +40,36 @@ def user_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
+    return user
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, users) -> None:
+    """Queue a reset mail for each account `users(email)` gives (Django's get_users)."""
+    for user in users(email):
+        mail.password_reset_queue(user=user)
+
+
+@transaction.atomic
+def user_link_school_account(*, user: User, sso_identifier: str) -> User:
+    """Link an account to the school account it signs in with (organisation.sso).
+
+    An account already linked to another school account is refused: moving a login to
+    someone else's school account is a beheerder's decision in the admin, not an import's.
+    """
+    sso_identifier = sso_identifier.strip()
+    if user.sso_identifier == sso_identifier:
+        return user
+    if user.sso_identifier:
+        raise ValidationError(
+            {
+                "sso_identifier": _("%(u)s is al gekoppeld aan schoolaccount %(s)s.")
+                % {"u": user.username, "s": user.sso_identifier}
+            }
+        )
+    user.sso_identifier = sso_identifier
+    user.full_clean()
+    user.save(update_fields=["sso_identifier"])
     return user
 
 

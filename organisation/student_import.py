@@ -25,6 +25,7 @@ from .services import (
     enrolment_set_cohort,
     school_create,
     user_create,
+    user_link_school_account,
 )
 
 COLUMNS = [
@@ -37,6 +38,9 @@ COLUMNS = [
     "startjaar",
     "startdatum",
 ]
+# Optional: the school account (the value of BEKWAAM_OIDC_IDENTIFIER_CLAIM, e.g. the
+# eduPersonPrincipalName) a student signs in with; see organisation.sso.
+OPTIONAL_COLUMNS = ["schoolaccount"]
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -51,6 +55,7 @@ class ImportRow:
     klas: str
     start_year: int
     started_on: datetime.date
+    sso_identifier: str = ""
 
 
 @dataclass
@@ -109,7 +114,7 @@ def parse_rows(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         return [], [(1, _("Kolommen ontbreken: %(cols)s.") % {"cols": ", ".join(missing)})]
-    index = {name: header.index(name) for name in COLUMNS}
+    index = {name: header.index(name) for name in COLUMNS + OPTIONAL_COLUMNS if name in header}
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
     qualifications: dict[str, Qualification | None] = {}
@@ -132,6 +137,7 @@ LENGTHS = [
     ("achternaam", User, "last_name"),
     ("email", User, "email"),
     ("klas", Cohort, "name"),
+    ("schoolaccount", User, "sso_identifier"),
 ]
 
 
@@ -157,6 +163,15 @@ def _parse_row(values, line, header, index, seen, qualifications, rows, errors) 
         )
     else:
         seen[username.lower()] = line
+    # School accounts share `seen` with usernames under their own prefix.
+    account = get.get("schoolaccount", "")
+    if account and f"schoolaccount:{account.lower()}" in seen:
+        problems.append(
+            _("schoolaccount %(s)s staat ook op regel %(line)d")
+            % {"s": account, "line": seen[f"schoolaccount:{account.lower()}"]}
+        )
+    elif account:
+        seen[f"schoolaccount:{account.lower()}"] = line
     if get["email"]:
         try:
             validate_email(get["email"])
@@ -189,7 +204,7 @@ def _parse_row(values, line, header, index, seen, qualifications, rows, errors) 
         )
     # Checked here, not left to the database: SQLite stores any length, PostgreSQL refuses.
     for column, model, name in LENGTHS:
-        if _too_long(model, name, get[column]):
+        if _too_long(model, name, get.get(column, "")):
             problems.append(
                 _("%(col)s is langer dan %(n)d tekens")
                 % {"col": column, "n": model._meta.get_field(name).max_length}
@@ -208,6 +223,7 @@ def _parse_row(values, line, header, index, seen, qualifications, rows, errors) 
             klas=get["klas"],
             start_year=start_year,
             started_on=started_on,
+            sso_identifier=account,
         )
     )
 
@@ -269,12 +285,18 @@ def _import_row(row: ImportRow, *, school: School, cohorts: dict, result: Import
                 first_name=row.first_name,
                 last_name=row.last_name,
                 email=row.email,
+                sso_identifier=row.sso_identifier,
             )
         except ValidationError as exc:
             return " ".join(exc.messages)
         result.users_created += 1
     elif user.role != User.Role.STUDENT:
         return _("gebruikersnaam %(u)s is al in gebruik (geen student)") % {"u": row.username}
+    elif row.sso_identifier:
+        try:
+            user_link_school_account(user=user, sso_identifier=row.sso_identifier)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
     enrolment = Enrolment.objects.filter(student=user, qualification=row.qualification).first()
     try:
         if enrolment is None:
