@@ -199,8 +199,8 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
         .order_by("kerntaak__position", "kerntaak__code", "position", "code")
     )
     evidence: dict[int, list[dict]] = {}
-    # The latest submitted version of each bewijsstuk, in the same query (a report is made
-    # per student; every round trip counts against the render time).
+    # The latest submitted version of each bewijsstuk with its werkproces links, prefetched
+    # (a report is made per student; every round trip counts against the render time).
     for item in (
         with_status(Evidence.objects.filter(enrolment=enrolment))
         .filter(last_kind__isnull=False)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0002_moved_models'),
+        ("organisation", "0003_school_logo"),
     ]
 
     operations = [
