@@ -20,6 +20,7 @@ from django.db.models import F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -322,8 +323,8 @@ def _behind_reason(row: StudentRow, today: datetime.date) -> str:
         "expected": round(row.expected),
         "percent": round(100 * fraction),
         "period": period,
-        "start": start.strftime("%d-%m-%Y"),
-        "end": end.strftime("%d-%m-%Y"),
+        "start": date_format(start),
+        "end": date_format(end),
     }
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
@@ -210,7 +211,7 @@ def _table(dashboard) -> tuple[list[str], list[list]]:
                 row.total,
                 row.percent,
                 _("ja") if row.behind else _("nee"),
-                timezone.localtime(activity).date().isoformat() if activity else "",
+                date_format(timezone.localtime(activity).date()) if activity else "",
             ]
         )
     return header, rows
