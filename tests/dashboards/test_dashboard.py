@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -15,7 +16,6 @@ from dashboards.selectors import Filters, dashboard_for, elapsed_fraction, schoo
 from organisation import services as organisation_services
 from organisation.models import BpvPeriode, User
 from portfolios import services
-from portfolios.models import EvidenceEvent
 from tests.dashboard_fixtures import add_students
 
 pytestmark = pytest.mark.django_db
@@ -159,8 +159,21 @@ def test_behind_schedule_with_reason(klas):
 
 
 def test_signals_waiting_and_not_feasible(klas):
+    # A bewijsstuk of bulk 0 submitted ten days ago (the history is insert-only, so it is
+    # made then rather than back-dated).
     old = timezone.now() - datetime.timedelta(days=10)
-    EvidenceEvent.objects.filter(evidence__enrolment=klas["bulk"][0]).update(created_at=old)
+    enrolment = klas["bulk"][0]
+    with mock.patch("django.utils.timezone.now", return_value=old):
+        evidence = services.evidence_create(
+            student=enrolment.student,
+            enrolment=enrolment,
+            werkproces=klas["w1"],
+            title="Oud verslag",
+            reflection="Tien dagen geleden ingediend.",
+            date=old.date(),
+            links=["https://example.org/verslag"],
+        )
+        services.evidence_submit(student=enrolment.student, evidence=evidence)
     services.werkproces_set_feasibility(
         actor=klas["praktijkopleider"],
         enrolment=klas["enrolment"],
