@@ -352,8 +352,6 @@ BEKWAAM_MAIL_LEASE = int(os.environ.get("BEKWAAM_MAIL_LEASE", "60"))
 BEKWAAM_MAIL_SWEEP_GRACE = int(os.environ.get("BEKWAAM_MAIL_SWEEP_GRACE", "15"))
 # Tests only: seconds a mail task sleeps after claiming its row, to kill it mid-send.
 BEKWAAM_MAIL_TEST_DELAY = float(os.environ.get("BEKWAAM_MAIL_TEST_DELAY", "0"))
-# Tests only: seconds a report task sleeps after claiming its job, to kill it mid-report.
-BEKWAAM_REPORT_TEST_DELAY = float(os.environ.get("BEKWAAM_REPORT_TEST_DELAY", "0"))
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -28,7 +28,6 @@ import logging
 import secrets
 import shutil
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 
@@ -327,9 +326,6 @@ def job_run(*, job_id: int) -> str:
         "cohort__qualification",
         "cohort__school",
     ).get(pk=job_id)
-    delay = float(getattr(settings, "BEKWAAM_REPORT_TEST_DELAY", 0) or 0)
-    if delay:
-        time.sleep(delay)  # tests only: a window in which to kill the worker mid-report
     try:
         if job.kind == ReportJob.Kind.STUDENT:
             return _run_student(job, token)

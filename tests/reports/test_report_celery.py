@@ -4,7 +4,7 @@ Runs only when DATABASE_URL points at PostgreSQL and CELERY_BROKER_URL at Redis.
 makes its own database and starts its own `celery worker` processes (and `celery beat`).
 
 - A worker killed mid-report does not lose the report: the report is slowed down
-  (BEKWAAM_REPORT_TEST_DELAY), the worker SIGKILLed once it has claimed the job, and a new
+  (tests/reports/slow_worker.py), the worker SIGKILLed once it has claimed the job, and a new
   worker plus beat (the sweep) finish it within 2 minutes, exactly once, with the default
   time limit, lease and sweep interval.
 - 20 klas reports in a row on 2 workers are all done on the first try, each ZIP holding one
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import BASE_DIR as ROOT
 from tests.processes import Processes, executable, fresh_database, manage
 from tests.report_fixtures import pdf_text
 
@@ -112,8 +113,8 @@ def environment(database: str, tmp_path: Path, **extra) -> dict:
     return env
 
 
-def start_worker(processes, env, name: str, *options: str):
-    argv = [executable("celery"), "-A", "config", "worker", "-l", "info", *options]
+def start_worker(processes, env, name: str, *options: str, app: str = "config"):
+    argv = [executable("celery"), "-A", app, "worker", "-l", "info", *options]
     return processes.start(name, [*argv, "-n", f"{name}-{secrets.token_hex(3)}@%h"], env)
 
 
@@ -121,10 +122,12 @@ def test_report_survives_a_worker_killed_mid_report(database, processes, tmp_pat
     media = tmp_path / "media"
     # Default time limit, lease, sweep and visibility timeout: only the render is slowed
     # down, so that there is a moment to kill the worker in.
-    env = environment(database, tmp_path, BEKWAAM_REPORT_TEST_DELAY="6")
+    env = environment(database, tmp_path)
     manage(env, "migrate", "--noinput")
 
-    first = start_worker(processes, env, "worker1", "--pool=solo")
+    # The first worker renders slowly (tests/reports/slow_worker.py): a moment to kill it in.
+    slow = {**env, "SLOW_RENDER_SECONDS": "6", "PYTHONPATH": str(ROOT)}
+    first = start_worker(processes, slow, "worker1", "--pool=solo", app="tests.reports.slow_worker")
     wait_until(lambda: "ready." in (tmp_path / "worker1.log").read_text(), processes, "start")
     seeded = manage(env, "shell", "-c", SEED)
     job_id = int(re.search(r"JOB (\d+)", seeded.stdout).group(1))
