@@ -9,6 +9,9 @@ read once for the whole klas and joined in Python.
 
 Progress comes from the database (assessments.progress): the school overview never sees a
 cell, only counts per student; the klas matrix reads its cells as plain tuples.
+
+It stays whole: the planning rule, activity and signals all feed the one klas table and the
+school overview, and read best side by side.
 """
 
 import datetime

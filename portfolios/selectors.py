@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -477,36 +477,3 @@ def inbox_page_for(*, user: User, page: object = 1) -> tuple[Page, list[Evidence
     qs = _inbox_qs(user) if user.role == User.Role.PRAKTIJKOPLEIDER else Evidence.objects.none()
     shown = Paginator(qs, PAGE_SIZE).get_page(page)
     return shown, _rows(user, shown.object_list)
-
-
-# --- Reads the services use too ------------------------------------------------------------
-
-
-def evidence_current_status(evidence: Evidence) -> str:
-    return EvidenceEvent.objects.current_kind(evidence=evidence) or EvidenceStatus.DRAFT
-
-
-def student_used_bytes(student: User) -> int:
-    return (
-        EvidenceFile.objects.filter(evidence__enrolment__student=student).aggregate(
-            total=Sum("size")
-        )["total"]
-        or 0
-    )
-
-
-def working_files(evidence: Evidence):
-    """The files in the student's working copy (what the next submission will contain)."""
-    return evidence.files.filter(removed_at__isnull=True)
-
-
-def working_links(evidence: Evidence) -> dict[int, list[int]]:
-    """{werkproces pk: [gedrag pks]} of the working copy: what the edit form starts from."""
-    links: dict[int, list[int]] = {
-        wp: [] for wp in evidence.wp_links.values_list("werkproces_id", flat=True)
-    }
-    for wp, criterion in EvidenceLink.criteria.through.objects.filter(
-        evidencelink__evidence=evidence
-    ).values_list("evidencelink__werkproces_id", "criterion_id"):
-        links[wp].append(criterion)
-    return links

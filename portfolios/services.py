@@ -34,7 +34,7 @@ from .models import (
     FeasibilityEvent,
     SignOffEvent,
 )
-from .selectors import evidence_current_status, student_used_bytes, working_files
+from .working_copy import evidence_current_status, student_used_bytes, working_files
 
 MAX_LINKS = 10
 

@@ -14,7 +14,7 @@ from config import storage
 from config.forms import apply_errors
 from organisation.permissions import get_enrolment_for_user, is_owner
 
-from . import selectors, services
+from . import selectors, services, working_copy
 from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
 from .permissions import (
     can_edit_evidence,
@@ -151,7 +151,7 @@ def _render_evidence(request, evidence, review_form=None, status=200):
 @login_required
 def evidence_edit(request, pk: int):
     evidence = get_evidence_for_user(request.user, pk)
-    status = selectors.evidence_current_status(evidence)
+    status = working_copy.evidence_current_status(evidence)
     if not can_edit_evidence(request.user, evidence, status):
         raise PermissionDenied
     initial = {
@@ -166,8 +166,8 @@ def evidence_edit(request, pk: int):
         initial=initial,
         enrolment=evidence.enrolment,
         werkproces=evidence.werkproces,
-        current_files=selectors.working_files(evidence),
-        current_links=selectors.working_links(evidence),
+        current_files=working_copy.working_files(evidence),
+        current_links=working_copy.working_links(evidence),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,7 +195,7 @@ def evidence_edit(request, pk: int):
             "enrolment": evidence.enrolment,
             "werkproces": evidence.werkproces,
             "evidence": evidence,
-            "files": selectors.working_files(evidence),
+            "files": working_copy.working_files(evidence),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

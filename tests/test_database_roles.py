@@ -59,7 +59,7 @@ from assessments.selectors import beoordeling_page_for
 from organisation.models import User
 from portfolios import services as p, uploads
 from portfolios.models import Evidence, EvidenceFile, SignOffEvent
-from portfolios.selectors import evidence_current_status, working_files
+from portfolios.working_copy import evidence_current_status, working_files
 
 sign_off = SignOffEvent.objects.filter(kind="signed").select_related("enrolment").first()
 enrolment, werkproces = sign_off.enrolment, sign_off.werkproces

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from organisation import services as organisation_services
-from portfolios import selectors, services
+from portfolios import services, working_copy
 from portfolios.models import EvidenceEvent, EvidenceStatus, FeasibilityEvent, SignOffEvent
 from tests.portfolio_fixtures import checked_pdf, make_evidence, pdf, stored_files
 
@@ -87,7 +87,7 @@ def test_student_adds_submits_and_praktijkopleider_returns_then_accepts(client, 
     assert "Beschrijf ook de nazorg." in detail
     assert "Wondverzorging met nazorg" in detail
     client.post(evidence_url(evidence, "evidence_review"), {"decision": "accept"})
-    assert selectors.evidence_current_status(evidence) == EvidenceStatus.ACCEPTED
+    assert working_copy.evidence_current_status(evidence) == EvidenceStatus.ACCEPTED
     kinds = list(evidence.events.values_list("kind", flat=True))
     assert kinds == ["submitted", "returned", "submitted", "accepted"]
 

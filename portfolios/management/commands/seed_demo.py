@@ -2,6 +2,8 @@
 
 Idempotent: every person is found by username and only what is missing is made, so running
 it again (or with a larger --students) never duplicates anything.
+
+It stays whole: one script a newcomer reads top to bottom to see what the demo school holds.
 """
 
 import datetime
