@@ -3,7 +3,6 @@
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +22,7 @@ from .models import (
     School,
     User,
 )
-
-# Made by migration 0004 with exactly the model permissions a beheerder needs in /beheer/.
-BEHEERDERS_GROUP = "Beheerders"
+from .roles import beheerders_group
 
 
 @transaction.atomic
@@ -56,7 +53,7 @@ def user_create(
     user.full_clean()
     user.save()
     if role == User.Role.BEHEERDER:
-        user.groups.add(Group.objects.get(name=BEHEERDERS_GROUP))
+        user.groups.add(beheerders_group())
     return user
 
 

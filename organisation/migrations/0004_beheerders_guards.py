@@ -13,40 +13,9 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-BEHEERDERS = "Beheerders"
-ALL = ("add", "change", "view")
-# app label -> model -> actions. Exam records: view only (their admins are read-only too).
-PERMISSIONS = {
-    "organisation": {
-        "user": ALL,
-        "school": ALL,
-        "cohort": ALL,
-        "leerbedrijf": ALL,
-        "praktijkopleider": ALL,
-        "bpvperiode": (*ALL, "delete"),
-        "enrolment": ALL,
-        "assessorassignment": (*ALL, "delete"),
-        "auditentry": ("view",),
-    },
-    "assessments": {
-        "assessmentpolicy": (*ALL, "delete"),
-        "crucialcriterion": (*ALL, "delete"),
-        "ratingscale": ("view",),
-        "ratinglevel": ("view",),
-        "beoordeling": ("view",),
-        "submission": ("view",),
-        "vaststelling": ("view",),
-    },
-    "portfolios": {
-        "evidence": ("view",),
-        "evidenceversion": ("view",),
-        "evidenceevent": ("view",),
-        "signoffevent": ("view",),
-        "feasibilityevent": ("view",),
-    },
-    "qualifications": {"dossier": ("view",), "qualification": ("view",)},
-    "auditlog": {"logentry": ("view",)},
-}
+# The map lives in organisation.roles so this migration and the service (which re-makes the
+# group after a test flush) cannot drift apart.
+from organisation.roles import BEHEERDERS, PERMISSIONS  # noqa: E402
 
 
 def make_group(apps, schema_editor):
