@@ -17,7 +17,7 @@ from config.forms import apply_errors
 from organisation.console_views import beheerder_required, page_of, search_list
 from qualifications.models import Criterion, Dossier, Kerntaak
 
-from . import services
+from . import policies, services
 from .models import AssessmentPolicy, CrucialCriterion, RatingScale
 
 
@@ -42,10 +42,10 @@ class PolicyForm(forms.Form):
 
 def _policy_initial(policy: AssessmentPolicy | None) -> dict:
     if policy is None:
-        default = services.default_scale()
+        default = policies.default_scale()
         return {
             "scale": default,
-            "min_share_for_goed": services.DEFAULT_MIN_SHARE_FOR_GOED,
+            "min_share_for_goed": policies.DEFAULT_MIN_SHARE_FOR_GOED,
             "max_onvoldoende": 0,
             "four_eyes": False,
         }
@@ -60,7 +60,6 @@ def _policy_initial(policy: AssessmentPolicy | None) -> dict:
 @require_GET
 @beheerder_required
 def dossiers(request):
-    services.four_point_scale()  # both scales exist to choose from
     qs = (
         Dossier.objects.annotate(enrolments=Count("qualifications__enrolments", distinct=True))
         .select_related("assessment_policy__scale")

@@ -4,6 +4,7 @@ correction is a new vaststelling with its reason (see models.py)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,9 +17,11 @@ from qualifications.selectors import criteria_for, werkprocessen_of
 
 from . import cesuur, notifications
 from .models import (
+    AssessmentPolicy,
     Beoordeling,
     CrucialCriterion,
     FinalScore,
+    RatingScale,
     ScoreDraft,
     Submission,
     SubmittedScore,

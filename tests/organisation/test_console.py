@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import AssessmentPolicy, CrucialCriterion
+from assessments.policies import default_scale
 from organisation import services
 from organisation.models import AssessorAssignment, BpvPeriode, Cohort, Enrolment, User
 
@@ -243,11 +244,7 @@ def test_bpv_import_twice_changes_nothing_the_second_time(client, school):
 def test_kerntaak_four_eyes_and_crucial_criteria(client, school):
     client.force_login(school["beheerder"])
     kerntaak = school["w1"].kerntaak
-    scale = AssessmentPolicy._meta.get_field("scale").related_model.objects.first()
-    if scale is None:
-        from assessments.services import default_scale
-
-        scale = default_scale()
+    scale = default_scale()
     response = client.post(
         reverse("assessments_console:kerntaak", args=[kerntaak.pk]),
         {"scale": scale.pk, "min_share_for_goed": "0.8", "max_onvoldoende": "1", "four_eyes": "on"},
