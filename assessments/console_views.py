@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.forms import apply_errors
-from organisation.console_views import beheerder_required, page_of, search_list
+from organisation.console_common import beheerder_required, page_of, search_list
 from qualifications.models import Criterion, Dossier, Kerntaak
 
 from . import policies, services

@@ -94,7 +94,10 @@ class AuditMiddleware:
 
 
 def on_logged_in(sender, request, user, **kwargs):
-    audit_record(kind=AuditEntry.Kind.LOGIN, request=request, user=user)
+    # login() notes the backend on the user: a school sign-in (OpenID Connect) is its own kind.
+    backend = getattr(user, "backend", "") or ""
+    kind = AuditEntry.Kind.SSO if "oidc" in backend.lower() else AuditEntry.Kind.LOGIN
+    audit_record(kind=kind, request=request, user=user)
 
 
 def on_logged_out(sender, request, user, **kwargs):

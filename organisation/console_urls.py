@@ -3,6 +3,7 @@ pages live in urls.py under the same prefix; assessment policies in assessments.
 
 from django.urls import path
 
+from . import console_audit
 from . import console_views as views
 
 app_name = "console"
@@ -29,6 +30,6 @@ urlpatterns = [
     path("bpv/nieuw/", views.bpv_create, name="bpv_create"),
     path("bpv/importeren/", views.bpv_import_view, name="bpv_import"),
     path("dossiers/", views.dossiers, name="dossiers"),
-    path("auditlog/", views.audit, name="audit"),
-    path("auditlog/export.csv", views.audit_csv, name="audit_csv"),
+    path("auditlog/", console_audit.audit, name="audit"),
+    path("auditlog/export.csv", console_audit.audit_csv, name="audit_csv"),
 ]

@@ -4,18 +4,9 @@ Every page is for beheerders only; anyone else gets 404. Lists are paged and sea
 with a fixed number of queries; every write goes through services.py (or the imports).
 """
 
-import csv
-import json
-from functools import wraps
-from urllib.parse import urlencode
-
-from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, StreamingHttpResponse
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -26,8 +17,8 @@ from config.forms import apply_errors
 from qualifications.models import Qualification
 
 from . import bpv_import, services
+from .console_common import beheerder_required, form_page, list_page
 from .console_forms import (
-    AuditFilterForm,
     BpvForm,
     CohortForm,
     CsvUploadForm,
@@ -35,7 +26,6 @@ from .console_forms import (
     LeerbedrijfForm,
 )
 from .models import (
-    AuditEntry,
     BpvPeriode,
     Cohort,
     Enrolment,
@@ -43,68 +33,6 @@ from .models import (
     Praktijkopleider,
     User,
 )
-
-PAGE_SIZE = 25
-
-
-def beheerder_required(view):
-    """Login first; then anyone but a beheerder gets 404 (the console does not exist)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_beheerder:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def search_list(request, qs: QuerySet, fields: list[str]) -> tuple[QuerySet, str]:
-    q = request.GET.get("q", "").strip()
-    if q:
-        cond = Q()
-        for name in fields:
-            cond |= Q(**{f"{name}__icontains": q})
-        qs = qs.filter(cond)
-    return qs, q
-
-
-def page_of(request, qs: QuerySet):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _list(request, *, title, qs, fields, columns, row, new_url=None, new_label="", extra=None):
-    """One list page: search, a page of rows (each a list of (text, url|None)), paging."""
-    qs, q = search_list(request, qs, fields)
-    page = page_of(request, qs)
-    return render(
-        request,
-        "organisation/console/list.html",
-        {
-            "title": title,
-            "q": q,
-            "query": urlencode({"q": q}) if q else "",
-            "page": page,
-            "columns": columns,
-            "rows": [row(obj) for obj in page.object_list],
-            "new_url": new_url,
-            "new_label": new_label,
-            "extra": extra or [],
-        },
-    )
-
-
-def _form_page(request, form, *, title, status=None, intro=""):
-    if status is None:
-        status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request,
-        "organisation/console/form.html",
-        {"form": form, "title": title, "intro": intro},
-        status=status,
-    )
-
 
 # --- Home -----------------------------------------------------------------------------------
 
@@ -126,7 +54,7 @@ def cohorts(request):
         .annotate(students=Count("enrolments", distinct=True))
         .order_by("-start_year", "name", "pk")
     )
-    return _list(
+    return list_page(
         request,
         title=_("Klassen"),
         qs=qs,
@@ -163,7 +91,7 @@ def cohort_create(request):
         else:
             messages.success(request, _("Klas %(name)s is aangemaakt.") % {"name": cohort.name})
             return redirect("console:cohorts")
-    return _form_page(request, form, title=_("Nieuwe klas"))
+    return form_page(request, form, title=_("Nieuwe klas"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,7 +120,7 @@ def cohort_edit(request, pk: int):
         else:
             messages.success(request, _("Klas %(name)s is bewaard.") % {"name": cohort.name})
             return redirect("console:cohorts")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Klas %(name)s bewerken") % {"name": cohort.name},
@@ -228,7 +156,7 @@ def students(request):
         )
         .order_by("last_name", "username", "pk")
     )
-    return _list(
+    return list_page(
         request,
         title=_("Studenten"),
         qs=qs,
@@ -342,7 +270,7 @@ def leerbedrijven(request):
     qs = Leerbedrijf.objects.annotate(
         praktijkopleider_count=Count("praktijkopleiders", distinct=True)
     ).order_by("name", "pk")
-    return _list(
+    return list_page(
         request,
         title=_("Leerbedrijven"),
         qs=qs,
@@ -370,7 +298,7 @@ def leerbedrijf_create(request):
         else:
             messages.success(request, _("Het leerbedrijf is toegevoegd."))
             return redirect("console:leerbedrijven")
-    return _form_page(request, form, title=_("Nieuw leerbedrijf"))
+    return form_page(request, form, title=_("Nieuw leerbedrijf"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -388,7 +316,7 @@ def leerbedrijf_edit(request, pk: int):
         else:
             messages.success(request, _("Het leerbedrijf is bewaard."))
             return redirect("console:leerbedrijven")
-    return _form_page(
+    return form_page(
         request, form, title=_("Leerbedrijf %(name)s bewerken") % {"name": bedrijf.name}
     )
 
@@ -399,7 +327,7 @@ def praktijkopleiders(request):
     qs = Praktijkopleider.objects.select_related("user", "leerbedrijf").order_by(
         "user__last_name", "user__username", "pk"
     )
-    return _list(
+    return list_page(
         request,
         title=_("Praktijkopleiders"),
         qs=qs,
@@ -429,7 +357,7 @@ def bpv_periodes(request):
     qs = BpvPeriode.objects.select_related(
         "enrolment__student", "enrolment__qualification", "leerbedrijf", "praktijkopleider__user"
     ).order_by("-starts_on", "pk")
-    return _list(
+    return list_page(
         request,
         title=_("BPV-periodes"),
         qs=qs,
@@ -469,7 +397,7 @@ def bpv_create(request):
         else:
             messages.success(request, _("De BPV-periode is toegevoegd."))
             return redirect("console:bpv")
-    return _form_page(request, form, title=_("Nieuwe BPV-periode"))
+    return form_page(request, form, title=_("Nieuwe BPV-periode"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -505,7 +433,7 @@ def dossiers(request):
         .filter(enrolment_count__gt=0)
         .order_by("dossier__code", "dossier__version", "code")
     )
-    return _list(
+    return list_page(
         request,
         title=_("Dossierversies in gebruik"),
         qs=qs,
@@ -520,148 +448,3 @@ def dossiers(request):
         ],
         extra=[(reverse("qualifications:sbb_import"), _("Een SBB-dossier importeren"))],
     )
-
-
-# --- Audit log ------------------------------------------------------------------------------
-
-
-def _audit_entries(form: AuditFilterForm) -> QuerySet[AuditEntry]:
-    qs = AuditEntry.objects.order_by("-at", "-id")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["username"]:
-            qs = qs.filter(username__icontains=data["username"])
-        if data["since"]:
-            qs = qs.filter(at__date__gte=data["since"])
-        if data["until"]:
-            qs = qs.filter(at__date__lte=data["until"])
-    return qs
-
-
-def _log_entries(form: AuditFilterForm) -> QuerySet[LogEntry]:
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["username"]:
-            qs = qs.filter(actor__username__icontains=data["username"])
-        if data["since"]:
-            qs = qs.filter(timestamp__date__gte=data["since"])
-        if data["until"]:
-            qs = qs.filter(timestamp__date__lte=data["until"])
-    return qs
-
-
-def _changes(entry: LogEntry) -> list[tuple[str, str, str]]:
-    changes = entry.changes_dict or {}
-    out = []
-    for field, values in changes.items():
-        if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation": ...}
-            out.append((field, "", json.dumps(values, ensure_ascii=False)))
-        else:
-            old, new = (list(values) + ["", ""])[:2]
-            out.append((field, str(old), str(new)))
-    return out
-
-
-def _when(value) -> str:
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
-@require_GET
-@beheerder_required
-def audit(request):
-    """Two streams: sign-ins, refusals and downloads (ours), and changes (django-auditlog)."""
-    form = AuditFilterForm(request.GET or None)
-    show_changes = request.GET.get("log") == "changes"
-    if show_changes:
-        page = page_of(request, _log_entries(form))
-        rows = [
-            {
-                "when": _when(e.timestamp),
-                "who": e.actor.username if e.actor else "—",
-                "what": f"{e.get_action_display()}: {e.content_type.name} {e.object_repr}",
-                "changes": _changes(e),
-            }
-            for e in page.object_list
-        ]
-    else:
-        page = page_of(request, _audit_entries(form))
-        rows = [
-            {
-                "when": _when(e.at),
-                "who": e.username or "—",
-                "what": " ".join(
-                    part for part in (e.get_kind_display(), e.object_type, e.object_id) if part
-                ),
-                "ip": e.ip_address or "",
-                "path": e.path,
-            }
-            for e in page.object_list
-        ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "organisation/console/audit.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "show_changes": show_changes,
-            "query": query.urlencode(),
-        },
-    )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@require_GET
-@beheerder_required
-def audit_csv(request):
-    """The filtered audit log as CSV, streamed (it can be long); ISO times for machines."""
-    form = AuditFilterForm(request.GET or None)
-    writer = csv.writer(_Echo())
-    if request.GET.get("log") == "changes":
-        header = ["tijdstip", "gebruiker", "actie", "model", "object", "veld", "oud", "nieuw"]
-
-        def rows():
-            yield writer.writerow(header)
-            for e in _log_entries(form).iterator(chunk_size=500):
-                base = [
-                    e.timestamp.isoformat(),
-                    e.actor.username if e.actor else "",
-                    e.get_action_display(),
-                    e.content_type.model,
-                    e.object_repr,
-                ]
-                for change in _changes(e) or [("", "", "")]:
-                    yield writer.writerow([*base, *change])
-
-        name = "bekwaam-wijzigingen.csv"
-    else:
-        header = ["tijdstip", "soort", "gebruikersnaam", "ip", "object", "id", "adres"]
-
-        def rows():
-            yield writer.writerow(header)
-            for e in _audit_entries(form).iterator(chunk_size=500):
-                yield writer.writerow(
-                    [
-                        e.at.isoformat(),
-                        e.kind,
-                        e.username,
-                        e.ip_address or "",
-                        e.object_type,
-                        e.object_id,
-                        e.path,
-                    ]
-                )
-
-        name = "bekwaam-auditlog.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

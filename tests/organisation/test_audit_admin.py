@@ -232,3 +232,12 @@ def test_postgres_trigger_refuses_moving_an_enrolment(world):
 def test_group_made_by_migration(db):
     assert Group.objects.filter(name="Beheerders").exists()
     assert Leerbedrijf  # imported for the admin test
+
+
+def test_a_school_sign_in_is_recorded_as_sso(rf, users):
+    from organisation.audit import on_logged_in
+
+    user = users["student"]
+    user.backend = "mozilla_django_oidc.auth.OIDCAuthenticationBackend"
+    on_logged_in(sender=None, request=rf.get("/oidc/callback/"), user=user)
+    assert AuditEntry.objects.get(kind="sso").actor == user
