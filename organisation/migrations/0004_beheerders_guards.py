@@ -5,13 +5,16 @@
   audit log to view only). organisation.services.user_create puts every beheerder in it.
 - An enrolment's student never changes: moving an enrolment would move its vaststelling,
   sign-offs and evidence to someone else. A trigger refuses it, on PostgreSQL and SQLite.
-- The audit log (ours and django-auditlog's) is append-only on PostgreSQL: UPDATE is refused;
-  DELETE only of rows older than the retention period that the deleting transaction states
-  (organisation.audit.audit_prune sets bekwaam.audit_retention_days with SET LOCAL).
+- The audit log (ours and django-auditlog's) is append-only on PostgreSQL, by the one
+  mechanism (config.append_only): UPDATE is refused; DELETE only of rows older than the
+  retention period that the deleting transaction states (organisation.audit.audit_prune sets
+  bekwaam.audit_retention_days with SET LOCAL); without it, no DELETE at all.
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from config.append_only import Table, protect
 
 # The map lives in organisation.roles so this migration and the service (which re-makes the
 # group after a test flush) cannot drift apart.
@@ -60,33 +63,11 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER portfolios_enrolment_keep_student BEFORE UPDATE ON portfolios_enrolment
     FOR EACH ROW EXECUTE FUNCTION organisation_enrolment_keep_student();
 
-CREATE OR REPLACE FUNCTION organisation_audit_append_only() RETURNS trigger AS $$
-DECLARE
-    days text := current_setting('bekwaam.audit_retention_days', true);
-    at timestamptz;
-BEGIN
-    IF TG_OP = 'DELETE' AND days IS NOT NULL AND days <> '' THEN
-        at := (to_jsonb(OLD) ->> TG_ARGV[0])::timestamptz;
-        IF at < now() - make_interval(days => days::int) THEN
-            RETURN OLD;
-        END IF;
-    END IF;
-    RAISE EXCEPTION 'the audit log is append-only (% on %)', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER organisation_auditentry_append_only BEFORE UPDATE OR DELETE
-    ON organisation_auditentry FOR EACH ROW EXECUTE FUNCTION organisation_audit_append_only('at');
-CREATE TRIGGER auditlog_logentry_append_only BEFORE UPDATE OR DELETE
-    ON auditlog_logentry FOR EACH ROW EXECUTE FUNCTION organisation_audit_append_only('timestamp');
 """
 
 PG_DROP = """
 DROP TRIGGER IF EXISTS portfolios_enrolment_keep_student ON portfolios_enrolment;
-DROP TRIGGER IF EXISTS organisation_auditentry_append_only ON organisation_auditentry;
-DROP TRIGGER IF EXISTS auditlog_logentry_append_only ON auditlog_logentry;
 DROP FUNCTION IF EXISTS organisation_enrolment_keep_student();
-DROP FUNCTION IF EXISTS organisation_audit_append_only();
 """
 
 # SQLite (development and most tests) gets the enrolment guard too; the audit log's
@@ -96,6 +77,15 @@ CREATE TRIGGER portfolios_enrolment_keep_student BEFORE UPDATE OF student_id
 ON portfolios_enrolment FOR EACH ROW WHEN NEW.student_id IS NOT OLD.student_id
 BEGIN SELECT RAISE(ABORT, 'the student of an enrolment cannot change'); END;
 """
+
+
+def _older_than_retention(column: str) -> str:
+    # CASE, not AND: SQL does not promise to test the setting before casting it.
+    setting = "current_setting('bekwaam.audit_retention_days', true)"
+    return (
+        f"CASE WHEN {setting} ~ '^[0-9]+$' "
+        f"THEN OLD.{column} < now() - make_interval(days => {setting}::int) ELSE false END"
+    )
 
 
 def guards(apps, schema_editor):
@@ -125,4 +115,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(make_group, drop_group),
         migrations.RunPython(guards, drop_guards),
+        protect(
+            [
+                Table("organisation_auditentry", delete_when=_older_than_retention("at")),
+                Table("auditlog_logentry", delete_when=_older_than_retention("timestamp")),
+            ]
+        ),
     ]
