@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.forms import apply_errors
+from config.forms import IdChoiceField, IdsChoiceField, apply_errors
 from organisation.console_common import beheerder_required, page_of, search_list
 from qualifications.models import Criterion, Dossier, Kerntaak
 
@@ -22,7 +22,7 @@ from .models import AssessmentPolicy, CrucialCriterion, RatingScale
 
 
 class PolicyForm(forms.Form):
-    scale = forms.ModelChoiceField(label=gettext_lazy("Schaal"), queryset=None)
+    scale = IdChoiceField(label=gettext_lazy("Schaal"), queryset=None)
     min_share_for_goed = forms.DecimalField(
         label=gettext_lazy("Aandeel punten voor goed (cesuur)"),
         min_value=0,
@@ -100,8 +100,8 @@ def dossier_policy(request, pk: int):
     )
 
 
-def _criteria_field(kerntaak: Kerntaak) -> forms.ModelMultipleChoiceField:
-    field = forms.ModelMultipleChoiceField(
+def _criteria_field(kerntaak: Kerntaak) -> IdsChoiceField:
+    field = IdsChoiceField(
         label=_("Cruciale criteria"),
         queryset=Criterion.objects.filter(werkproces__kerntaak=kerntaak)
         .select_related("werkproces")

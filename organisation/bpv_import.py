@@ -30,7 +30,7 @@ COLUMNS = ["gebruikersnaam", "crebo", "praktijkopleider", "begindatum", "einddat
 
 
 class BpvImportError(StudentImportError):
-    pass
+    """Each bad row with its line; _decode's own errors (too big, not UTF-8) are its parent."""
 
 
 @dataclass

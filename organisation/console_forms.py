@@ -3,17 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import IdChoiceField, IdsChoiceField
 from qualifications.models import Qualification
 
 from .models import AuditEntry, Cohort, Enrolment, Praktijkopleider, School, User
 
 
-class _Names(forms.ModelMultipleChoiceField):
+class _Names(IdsChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 
 
-class _Qualification(forms.ModelChoiceField):
+class _Qualification(IdChoiceField):
     # Naming the dossier version, so a beheerder picks the right one when two are in use.
     def label_from_instance(self, obj):
         return _("%(title)s (crebo %(crebo)s, dossier %(code)s versie %(version)s)") % {
@@ -29,7 +30,7 @@ def _qualifications():
 
 
 class CohortForm(forms.Form):
-    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    school = IdChoiceField(label=_("School"), queryset=None)
     name = forms.CharField(label=_("Naam"), max_length=100)
     start_year = forms.IntegerField(label=_("Startjaar"), min_value=2000, max_value=2100)
     qualification = _Qualification(label=_("Kwalificatie"), queryset=None)
@@ -57,7 +58,7 @@ class EnrolForm(forms.Form):
     started_on = forms.DateField(
         label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    cohort = forms.ModelChoiceField(label=_("Klas"), queryset=None, required=False)
+    cohort = IdChoiceField(label=_("Klas"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,12 +71,12 @@ class LeerbedrijfForm(forms.Form):
     sbb_number = forms.CharField(label=_("SBB-erkenningsnummer"), max_length=32, required=False)
 
 
-class _EnrolmentChoice(forms.ModelChoiceField):
+class _EnrolmentChoice(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.student.display_name} – {obj.qualification.title}"
 
 
-class _PoChoice(forms.ModelChoiceField):
+class _PoChoice(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.user.display_name} ({obj.leerbedrijf.name})"
 

@@ -409,7 +409,7 @@ def bpv_import_view(request):
         if form.is_valid():
             try:
                 result = bpv_import.bpv_periodes_import(data=form.cleaned_data["file"].read())
-            except bpv_import.BpvImportError as exc:
+            except bpv_import.StudentImportError as exc:  # BpvImportError, or unreadable
                 errors, status = exc.errors, 400
         else:
             status = 400
