@@ -4,6 +4,8 @@
 These pages live here, not in organisation, because organisation may not import
 assessments (the one direction of imports)."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -69,7 +71,11 @@ def dossiers(request):
     return render(
         request,
         "assessments/console/dossiers.html",
-        {"page": page_of(request, qs), "q": q},
+        {
+            "page": page_of(request, qs),
+            "q": q,
+            "page_query": urlencode({"q": q}) + "&" if q else "",
+        },
     )
 
 

@@ -123,7 +123,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
 def audit_prune(*, now: datetime.datetime | None = None) -> int:
     """Delete audit rows (ours and django-auditlog's) older than the retention period.
 
-    On PostgreSQL the append-only trigger (migration 0004) allows a DELETE only inside a
+    On PostgreSQL the append-only trigger (migration 0006) allows a DELETE only inside a
     transaction that states the retention period (SET LOCAL bekwaam.audit_retention_days),
     and then only of rows older than it: a younger row cannot be deleted, by this or anyone.
     """

@@ -93,7 +93,7 @@ def audit(request):
             for e in page.object_list
         ]
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("pagina", None)
     return render(
         request,
         "organisation/console/audit.html",
@@ -103,6 +103,7 @@ def audit(request):
             "rows": rows,
             "show_changes": show_changes,
             "query": query.urlencode(),
+            "page_query": query.urlencode() + "&" if query else "",
         },
     )
 

@@ -37,7 +37,7 @@ def search_list(request, qs: QuerySet, fields: list[str]) -> tuple[QuerySet, str
 
 
 def page_of(request, qs: QuerySet):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
 def list_page(request, *, title, qs, fields, columns, row, new_url=None, new_label="", extra=None):
@@ -50,7 +50,7 @@ def list_page(request, *, title, qs, fields, columns, row, new_url=None, new_lab
         {
             "title": title,
             "q": q,
-            "query": urlencode({"q": q}) if q else "",
+            "page_query": urlencode({"q": q}) + "&" if q else "",
             "page": page,
             "columns": columns,
             "rows": [row(obj) for obj in page.object_list],

@@ -280,7 +280,7 @@ class AuditEntry(models.Model):
     """Who signed in (or failed to), which object was refused to whom, what was downloaded.
 
     Model changes with their old and new values are django-auditlog's LogEntry. Both tables
-    are append-only on PostgreSQL (migration 0004); the retention task deletes old rows.
+    are append-only on PostgreSQL (migration 0006); the retention task deletes old rows.
     """
 
     class Kind(models.TextChoices):

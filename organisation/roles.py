@@ -2,7 +2,7 @@
 
 The school's people, klassen, leerbedrijven, BPV-periodes and assessment policies to manage;
 exam records (their admins are read-only) and the audit log to view only; no auth groups or
-permissions, no deleting people. Made by migration 0004; services.user_create adds every
+permissions, no deleting people. Made by migration 0006; services.user_create adds every
 beheerder to it.
 """
 

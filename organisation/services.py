@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.tasks import enqueue_on_commit
 from qualifications.models import Qualification
 
-from . import mail, tasks
+from . import mail
 from .models import (
     AssessorAssignment,
     BpvPeriode,
@@ -69,7 +68,8 @@ def account_activation_send(*, user: User) -> User:
         raise ValidationError(_("Dit account is gedeactiveerd."))
     user.activation_sent_at = timezone.now()
     user.save(update_fields=["activation_sent_at"])
-    enqueue_on_commit(tasks.send_invite, user.pk)
+    # An outbox row of this transaction: sent after commit, or later if the broker is away.
+    mail.invite_queue(user=user)
     return user
 
 

@@ -274,7 +274,7 @@ def test_search_and_paging(client, school, make_user):
     response = client.get(reverse("console:students"), {"q": "zoek-"})
     assert response.context["page"].paginator.count == 30
     assert len(response.context["rows"]) == 25
-    response = client.get(reverse("console:students"), {"q": "zoek-", "page": 2})
+    response = client.get(reverse("console:students"), {"q": "zoek-", "pagina": 2})
     assert len(response.context["rows"]) == 5
     assert "q=zoek-" in response.content.decode()
 

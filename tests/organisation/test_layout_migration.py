@@ -21,7 +21,7 @@ PREVIOUS_LAYOUT = "42f1ad0"  # main before "Restructure:" moved people into orga
 
 # Rows that newer migrations and apps add: the default rating scales, one werkproces link
 # per bewijsstuk and version, the content types and permissions of models that did not exist
-# before, and (organisation 0004) the Beheerders group with its permissions and the demo
+# before, and (organisation 0006) the Beheerders group with its permissions and the demo
 # beheerder in it.
 MADE_BY_NEWER_MIGRATIONS = {
     "assessments_ratingscale",

@@ -217,15 +217,17 @@ def test_submission_mail(placed, travel, mailoutbox, django_capture_on_commit_ca
     [(-40, 0), (0, 1), (5, 1), (15, 0)],
     ids=["before", "during", "grace", "after"],
 )
-def test_digest(placed, travel, mailoutbox, offset, items):
+def test_digest(placed, travel, django_capture_on_commit_callbacks, mailoutbox, offset, items):
     po = Praktijkopleider.objects.get(user=placed["praktijkopleider"])
     po.daily_digest = True
     po.save()
+    make_evidence(placed, title="Voor het overzicht", submit=True)  # within the period
     if offset < 0:
         travel(placed["periode"].starts_on - datetime.timedelta(days=1))
     elif offset:
         travel(placed["ends_on"] + datetime.timedelta(days=offset))
-    assert notifications.digest_send(praktijkopleider_id=po.pk) == items
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.digest_send(praktijkopleider_id=po.pk) == items
     assert len(mailoutbox) == (1 if items else 0)
 
 

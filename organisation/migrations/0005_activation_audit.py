@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0002_moved_models'),
+        ('organisation', '0004_user_sso_identifier'),
     ]
 
     operations = [

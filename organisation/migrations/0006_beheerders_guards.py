@@ -104,7 +104,7 @@ def drop_guards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisation", "0003_activation_audit"),
+        ("organisation", "0005_activation_audit"),
         ("auditlog", "0017_add_actor_email"),
         ("assessments", "0003_moved_to_organisation"),
         ("portfolios", "0004_moved_to_organisation"),
