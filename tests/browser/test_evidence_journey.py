@@ -150,7 +150,7 @@ def test_evidence_journey(page, live_server, cast, mailoutbox, settings, tmp_pat
     page.get_by_role("link", name="Klantgesprek aan de balie").first.click()
     expect(page.locator("main")).to_contain_text("Beschrijf ook hoe je de klant hebt teruggebeld.")
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Wijzigen").click()
+    page.get_by_role("link", name="Wijzigen", exact=True).click()
     assert_no_axe_violations(page)
     page.fill("#id_reflection", "Ik heb de klant teruggebeld en de afspraak bevestigd.")
     with page.expect_navigation():
