@@ -2,10 +2,13 @@ from django.contrib import admin
 
 from .models import (
     AssessmentPolicy,
+    Beoordeling,
     CrucialCriterion,
     FinalScore,
     RatingLevel,
     RatingScale,
+    Submission,
+    SubmittedScore,
     Vaststelling,
 )
 
@@ -58,3 +61,39 @@ class VaststellingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Exam records are written by the application only, and never changed."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Beoordeling)
+class BeoordelingAdmin(ReadOnlyAdmin):
+    list_display = ["enrolment", "werkproces", "scale"]
+    list_select_related = ["enrolment__student", "enrolment__qualification", "werkproces"]
+
+
+class SubmittedScoreInline(admin.TabularInline):
+    model = SubmittedScore
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    inlines = [SubmittedScoreInline]

@@ -4,6 +4,7 @@ correction is a new vaststelling with its reason (see models.py)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,9 +17,11 @@ from qualifications.selectors import criteria_for, werkprocessen_of
 
 from . import cesuur, notifications
 from .models import (
+    AssessmentPolicy,
     Beoordeling,
     CrucialCriterion,
     FinalScore,
+    RatingScale,
     ScoreDraft,
     Submission,
     SubmittedScore,
@@ -354,3 +357,54 @@ def vaststelling_correct(
         reason=reason.strip(),
         feedback=feedback,
     )
+
+
+# --- Configuration by the beheerder (console at /school/beoordeling/) ------------------------
+
+
+@transaction.atomic
+def assessment_policy_set(
+    *,
+    dossier=None,
+    kerntaak=None,
+    scale: RatingScale,
+    four_eyes: bool,
+    min_share_for_goed: Decimal,
+    max_onvoldoende: int,
+) -> AssessmentPolicy:
+    """Set the policy of a dossier or of one kerntaak (which then wins over the dossier's).
+
+    Beoordelingen already begun keep the rules copied into them; this applies to new ones.
+    """
+    if (dossier is None) == (kerntaak is None):
+        raise ValidationError(_("Kies een dossier of een kerntaak."))
+    policy = AssessmentPolicy.objects.filter(dossier=dossier, kerntaak=kerntaak).first()
+    if policy is None:
+        policy = AssessmentPolicy(dossier=dossier, kerntaak=kerntaak)
+    policy.scale = scale
+    policy.four_eyes = four_eyes
+    policy.min_share_for_goed = min_share_for_goed
+    policy.max_onvoldoende = max_onvoldoende
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def crucial_criteria_set(*, kerntaak, criteria) -> None:
+    """Which criteria of this kerntaak's werkprocessen are cruciaal (knock-out)."""
+    criteria = list(criteria)
+    if any(c.werkproces.kerntaak_id != kerntaak.pk for c in criteria):
+        raise ValidationError(_("Dit criterium hoort niet bij deze kerntaak."))
+    keep = {c.pk for c in criteria}
+    CrucialCriterion.objects.filter(criterion__werkproces__kerntaak=kerntaak).exclude(
+        criterion_id__in=keep
+    ).delete()
+    have = set(
+        CrucialCriterion.objects.filter(criterion_id__in=keep).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    for criterion in criteria:
+        if criterion.pk not in have:
+            CrucialCriterion(criterion=criterion).save()

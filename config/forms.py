@@ -49,3 +49,18 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """The single-choice sibling of IdsChoiceField: an id no table can hold is "not one of the
+    choices", not an OverflowError."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                in_range = -(2**63) <= int(value) < 2**63
+            except (TypeError, ValueError):
+                in_range = True
+            if not in_range:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "auditlog",
     # Ours, in the one direction imports run (tests/test_architecture.py): an app imports
     # only from apps above it in this list.
     "qualifications",
@@ -89,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Who changed what (django-auditlog) and our own audit rows: refusals and downloads.
+    "auditlog.middleware.AuditlogMiddleware",
+    "organisation.audit.AuditMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -164,7 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Each role lands on its own work (organisation.views.home).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A session ends after this many seconds without a request (default 8 hours): every request
 # moves the expiry on. A password change ends the other sessions (Django's session auth hash).
@@ -324,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_mail",
         "schedule": float(os.environ.get("BEKWAAM_MAIL_SWEEP_INTERVAL", "30")),
     },
+    "organisation-prune-audit-log": {
+        "task": "organisation.tasks.prune_audit_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Re-queues report jobs whose worker died (reports.services.sweep_stuck_jobs).
     "reports-sweep-stuck": {
         "task": "reports.tasks.sweep_stuck_reports",
@@ -390,6 +399,12 @@ BEKWAAM_CLAMD_TIMEOUT = float(os.environ.get("BEKWAAM_CLAMD_TIMEOUT", "60"))
 BEKWAAM_X_ACCEL_REDIRECT = env_bool("BEKWAAM_X_ACCEL_REDIRECT", False)
 # Invite links for praktijkopleiders work once, and for this many seconds (default 7 days).
 BEKWAAM_INVITE_MAX_AGE = int(os.environ.get("BEKWAAM_INVITE_MAX_AGE", str(7 * 24 * 3600)))
+# A praktijkopleider may still review evidence from an ended BPV-periode for this many days
+# (signing off stops at its end date); after that the student is gone for them.
+BEKWAAM_BPV_GRACE_DAYS = int(os.environ.get("BEKWAAM_BPV_GRACE_DAYS", "14"))
+# Audit log rows are kept this long, then the beat task deletes them (the PostgreSQL trigger
+# allows DELETE of older rows only).
+BEKWAAM_AUDIT_RETENTION_DAYS = int(os.environ.get("BEKWAAM_AUDIT_RETENTION_DAYS", "730"))
 # Links in e-mails are absolute: mails are sent from a task, not from a request.
 BEKWAAM_BASE_URL = os.environ.get("BEKWAAM_BASE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from organisation import views as organisation_views
 
 
 def healthz(request):
@@ -11,11 +12,13 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("", RedirectView.as_view(pattern_name="qualifications:list", permanent=False)),
+    path("", organisation_views.home, name="home"),
     path("accounts/", include("organisation.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kwalificaties/", include("qualifications.urls")),
     path("", include("organisation.urls")),
+    path("school/", include("organisation.console_urls")),
+    path("school/beoordeling/", include("assessments.console_urls")),
     path("portfolio/", include("portfolios.urls")),
     path("klassen/", include("dashboards.urls")),
     path("rapporten/", include("reports.urls")),

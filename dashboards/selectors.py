@@ -36,7 +36,7 @@ from assessments.selectors import (
     werkproces_counts,
 )
 from organisation.models import BpvPeriode, Cohort, Enrolment, User
-from organisation.permissions import visible_cohorts
+from organisation.permissions import acting_bpv_q, visible_cohorts
 from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
 from portfolios.selectors import with_status
 from qualifications.models import Werkproces
@@ -238,7 +238,8 @@ class Dashboard:
 
 
 def _current_bpv_filter(today: datetime.date) -> Q:
-    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    """A running BPV-periode, by the one rule (organisation.permissions.bpv_access)."""
+    return acting_bpv_q(today)
 
 
 def _current_bpvs(enrolments: QuerySet[Enrolment], today: datetime.date) -> QuerySet:

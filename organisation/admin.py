@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AssessorAssignment,
+    AuditEntry,
     BpvPeriode,
     Cohort,
     Enrolment,
@@ -32,6 +33,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_select_related = ["student", "qualification"]
     autocomplete_fields = ["student"]
     search_fields = ["student__username", "qualification__crebo"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An enrolment never moves to another student (a database trigger refuses it too).
+        return ["student", "qualification"] if obj is not None else []
 
 
 @admin.register(School)
@@ -82,3 +87,21 @@ class AssessorAssignmentAdmin(admin.ModelAdmin):
     list_display = ["assessor", "cohort"]
     list_filter = ["cohort"]
     raw_id_fields = ["assessor"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only (and filtered in the console at /school/)."""
+
+    list_display = ["at", "kind", "username", "object_type", "object_id", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "object_type", "object_id", "path"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

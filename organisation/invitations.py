@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import mail
 from .models import Leerbedrijf, Praktijkopleider, User
-from .services import praktijkopleider_create, user_create
+from .services import account_activation_send, praktijkopleider_create, user_create
 
 
 @transaction.atomic
@@ -44,7 +43,6 @@ def praktijkopleider_invite(
         praktijkopleider = existing.praktijkopleider
     else:
         raise ValidationError({"email": _("Er bestaat al een account met dit e-mailadres.")})
-    # A row of this transaction: the outbox sends it after commit, or later if the broker is
-    # away; the invite page answers with success either way.
-    mail.invite_queue(user=praktijkopleider.user)
+    # Sending again moves activation_sent_at: the earlier link stops working.
+    account_activation_send(user=praktijkopleider.user)
     return praktijkopleider

@@ -15,16 +15,22 @@ from .tokens import invite_path
 
 
 def invite_queue(*, user: User) -> None:
-    """Queue a mail with a fresh one-time link; it is sent once the invite commits."""
-    rendered = render_mail(
-        "organisation/mail/invite",
-        {
-            "user": user,
-            "leerbedrijf": user.praktijkopleider.leerbedrijf,
-            "url": absolute_url(invite_path(user)),
-            "days": settings.BEKWAAM_INVITE_MAX_AGE // 86400,
-        },
-    )
+    """Queue a mail with a fresh one-time link; it is sent once the invite commits.
+
+    Praktijkopleiders get the invite naming their leerbedrijf; students and staff added by
+    CSV or in the console the activation mail (same link, same rules)."""
+    context = {
+        "user": user,
+        "url": absolute_url(invite_path(user)),
+        "days": settings.BEKWAAM_INVITE_MAX_AGE // 86400,
+    }
+    praktijkopleider = getattr(user, "praktijkopleider", None)
+    if user.role == User.Role.PRAKTIJKOPLEIDER and praktijkopleider is not None:
+        template = "organisation/mail/invite"
+        context["leerbedrijf"] = praktijkopleider.leerbedrijf
+    else:
+        template = "organisation/mail/activation"
+    rendered = render_mail(template, context)
     mail_queue(
         to=user.email,
         subject=rendered.subject,

@@ -7,6 +7,7 @@ tables (see migrations 0001 and 0002), so their db_table names still carry the o
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("De identificatie waarmee deze persoon inlogt met het schoolaccount."),
     )
+    # Part of the activation token (tokens.py): sending a new link moves it, so the earlier
+    # link stops working.
+    activation_sent_at = models.DateTimeField(_("activatie verstuurd op"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         # Moved from another app without moving its table (migration 0002).
@@ -267,3 +271,50 @@ class AssessorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.assessor} – {self.cohort}"
+
+
+# --- Audit log ------------------------------------------------------------------------------
+
+
+class AuditEntry(models.Model):
+    """Who signed in (or failed to), which object was refused to whom, what was downloaded.
+
+    Model changes with their old and new values are django-auditlog's LogEntry. Both tables
+    are append-only on PostgreSQL (migration 0006); the retention task deletes old rows.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Ingelogd")
+        LOGIN_FAILED = "login_failed", _("Inloggen mislukt")
+        LOCKOUT = "lockout", _("Geblokkeerd na te veel pogingen")
+        LOGOUT = "logout", _("Uitgelogd")
+        SSO = "sso", _("Ingelogd met schoolaccount")
+        REFUSED = "refused", _("Toegang geweigerd")
+        DOWNLOAD = "download", _("Gedownload")
+
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, db_index=True)
+    # No foreign-key constraint: a row outlives the account, and append-only means no
+    # SET NULL either.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    username = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    object_type = models.CharField(_("soort object"), max_length=100, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    path = models.CharField(_("adres"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("auditlog")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"

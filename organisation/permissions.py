@@ -1,13 +1,19 @@
 """Who may see which person, klas and enrolment. One helper per model; outsiders get 404.
 
 - The student sees their own enrolment.
-- A praktijkopleider sees the students of their BPV-periodes, from the first day of that
-  period on.
+- A praktijkopleider sees the students of their BPV-periodes by one rule (`bpv_access`):
+  from starts_on to ends_on they see and act; for BEKWAAM_BPV_GRACE_DAYS after ends_on they
+  still see the portfolio and may review evidence submitted within the period, but sign
+  nothing off; after that the student does not exist for them (404, no mail).
 - A docent sees the students of the klassen they mentor; an assessor those of the klassen
   assigned to them; a beheerder runs the whole school.
 """
 
-from django.db.models import QuerySet
+import datetime
+import enum
+
+from django.conf import settings
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,10 +22,78 @@ from qualifications.models import Qualification
 from .models import BpvPeriode, Cohort, Enrolment, User
 
 
-def _started_bpv_periodes(user) -> QuerySet[BpvPeriode]:
-    return BpvPeriode.objects.filter(
-        praktijkopleider__user=user, starts_on__lte=timezone.localdate()
+class BpvAccess(enum.Enum):
+    NONE = "none"  # before starts_on, or past the grace period: the student does not exist
+    ACTING = "acting"  # starts_on..ends_on: see, review, sign off, mark feasibility
+    GRACE = "grace"  # ends_on..ends_on + grace: see, review evidence submitted in the period
+
+
+def grace_period() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.BEKWAAM_BPV_GRACE_DAYS)
+
+
+def bpv_access(periode: BpvPeriode, today: datetime.date | None = None) -> BpvAccess:
+    """The one rule for what a praktijkopleider may do in this BPV-periode today."""
+    today = today or timezone.localdate()
+    if periode.starts_on > today:
+        return BpvAccess.NONE
+    if periode.ends_on is None or today <= periode.ends_on:
+        return BpvAccess.ACTING
+    if today <= periode.ends_on + grace_period():
+        return BpvAccess.GRACE
+    return BpvAccess.NONE
+
+
+def bpv_allows_review(
+    periode: BpvPeriode, submitted_on: datetime.date | None, today: datetime.date | None = None
+) -> bool:
+    """May evidence submitted on `submitted_on` be reviewed under this periode today?
+
+    During the period everything the student submitted; in the grace period only what was
+    submitted within the period (None asks whether anything at all could be reviewed).
+    """
+    access = bpv_access(periode, today)
+    if access is BpvAccess.ACTING:
+        return True
+    if access is BpvAccess.GRACE:
+        return submitted_on is None or periode.starts_on <= submitted_on <= periode.ends_on
+    return False
+
+
+def acting_bpv_q(today: datetime.date) -> Q:
+    # The query form of bpv_access() == ACTING; tests check both agree.
+    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _open_q(today: datetime.date) -> Q:
+    # The query form of bpv_access() != NONE (acting or in the grace period).
+    return Q(starts_on__lte=today) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today - grace_period())
     )
+
+
+def open_bpv_periodes(today: datetime.date | None = None) -> QuerySet[BpvPeriode]:
+    """BPV-periodes whose praktijkopleider may still see the student (acting or grace)."""
+    return BpvPeriode.objects.filter(_open_q(today or timezone.localdate()))
+
+
+def acting_bpv_periodes(today: datetime.date | None = None) -> QuerySet[BpvPeriode]:
+    """BPV-periodes whose praktijkopleider may act (sign off, feasibility) today."""
+    return BpvPeriode.objects.filter(acting_bpv_q(today or timezone.localdate()))
+
+
+def reviewable_q(user, *, enrolment, day) -> Q:
+    """The query form of bpv_allows_review() for this praktijkopleider: `enrolment` and `day`
+    (when the evidence was submitted) are expressions, usually OuterRef()s."""
+    mine = BpvPeriode.objects.filter(praktijkopleider__user=user, enrolment=enrolment)
+    today = timezone.localdate()
+    return Exists(mine.filter(acting_bpv_q(today))) | Exists(
+        mine.filter(_open_q(today), starts_on__lte=day, ends_on__gte=day)
+    )
+
+
+def _started_bpv_periodes(user) -> QuerySet[BpvPeriode]:
+    return open_bpv_periodes().filter(praktijkopleider__user=user)
 
 
 def visible_enrolments(user) -> QuerySet[Enrolment]:
@@ -52,16 +126,30 @@ def is_owner(user, enrolment: Enrolment) -> bool:
 
 
 def current_bpv_of(user, enrolment: Enrolment) -> BpvPeriode | None:
-    """The started BPV-periode in which this user is the student's praktijkopleider."""
+    """The BPV-periode in which this user may act (sign off, withdraw, feasibility) today."""
     if not user.is_authenticated or user.role != User.Role.PRAKTIJKOPLEIDER:
         return None
     return (
-        _started_bpv_periodes(user)
-        .filter(enrolment=enrolment)
+        acting_bpv_periodes()
+        .filter(praktijkopleider__user=user, enrolment=enrolment)
         .select_related("leerbedrijf")
         .order_by("-starts_on")
         .first()
     )
+
+
+def review_bpv_of(
+    user, enrolment: Enrolment, submitted_on: datetime.date | None = None
+) -> BpvPeriode | None:
+    """The BPV-periode under which this user may review evidence submitted on that day."""
+    if not user.is_authenticated or user.role != User.Role.PRAKTIJKOPLEIDER:
+        return None
+    today = timezone.localdate()
+    periodes = _started_bpv_periodes(user).filter(enrolment=enrolment).order_by("-starts_on")
+    for periode in periodes.select_related("leerbedrijf"):
+        if bpv_allows_review(periode, submitted_on, today):
+            return periode
+    return None
 
 
 def is_school_wide(user) -> bool:

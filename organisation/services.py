@@ -5,12 +5,23 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualifications.models import Qualification
 
 from . import mail
-from .models import BpvPeriode, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
+from .models import (
+    AssessorAssignment,
+    BpvPeriode,
+    Cohort,
+    Enrolment,
+    Leerbedrijf,
+    Praktijkopleider,
+    School,
+    User,
+)
+from .roles import beheerders_group
 
 
 @transaction.atomic
@@ -40,6 +51,35 @@ def user_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
+    if role == User.Role.BEHEERDER:
+        user.groups.add(beheerders_group())
+    return user
+
+
+@transaction.atomic
+def account_activation_send(*, user: User) -> User:
+    """Mail a one-time link to choose a password. Moving activation_sent_at revokes every
+    earlier link (tokens.py), so only the newest mail works."""
+    if user.has_usable_password():
+        raise ValidationError(_("Dit account heeft al een wachtwoord."))
+    if not user.email:
+        raise ValidationError(_("Dit account heeft geen e-mailadres."))
+    if not user.is_active:
+        raise ValidationError(_("Dit account is gedeactiveerd."))
+    user.activation_sent_at = timezone.now()
+    user.save(update_fields=["activation_sent_at"])
+    # An outbox row of this transaction: sent after commit, or later if the broker is away.
+    mail.invite_queue(user=user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, by: User) -> User:
+    """Deactivate (or reactivate) an account; its history stays, it can no longer log in."""
+    if user.pk == by.pk:
+        raise ValidationError(_("Je kunt je eigen account niet deactiveren."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
     return user
 
 
@@ -75,9 +115,21 @@ def user_link_school_account(*, user: User, sso_identifier: str) -> User:
 
 @transaction.atomic
 def enrolment_create(
-    *, student: User, qualification: Qualification, started_on: datetime.date
+    *,
+    student: User,
+    qualification: Qualification,
+    started_on: datetime.date,
+    cohort: Cohort | None = None,
 ) -> Enrolment:
-    enrolment = Enrolment(student=student, qualification=qualification, started_on=started_on)
+    if student.role != User.Role.STUDENT:
+        raise ValidationError(_("Alleen studenten kunnen worden ingeschreven."))
+    if cohort is not None and cohort.qualification_id != qualification.pk:
+        raise ValidationError({"cohort": _("Deze klas volgt een andere kwalificatie.")})
+    if Enrolment.objects.filter(student=student, qualification=qualification).exists():
+        raise ValidationError(_("De student is al ingeschreven voor deze kwalificatie."))
+    enrolment = Enrolment(
+        student=student, qualification=qualification, started_on=started_on, cohort=cohort
+    )
     enrolment.full_clean()
     enrolment.save()
     return enrolment
@@ -113,6 +165,47 @@ def cohort_create(
     return cohort
 
 
+def _check_staff(users: list[User], role: str, message: str) -> None:
+    if any(u.role != role for u in users):
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def cohort_update(
+    *,
+    cohort: Cohort,
+    name: str,
+    start_year: int,
+    mentors: Iterable[User],
+    assessors: Iterable[User],
+) -> Cohort:
+    """The kwalificatie of a klas does not change: its students are enrolled on it."""
+    mentors, assessors = list(mentors), list(assessors)
+    _check_staff(mentors, User.Role.DOCENT, _("Alleen docenten kunnen mentor van een klas zijn."))
+    _check_staff(assessors, User.Role.ASSESSOR, _("Alleen assessoren kunnen hier worden gekozen."))
+    cohort.name = name
+    cohort.start_year = start_year
+    cohort.full_clean()
+    cohort.save()
+    cohort.mentors.set(mentors)
+    cohort_set_assessors(cohort=cohort, assessors=assessors)
+    return cohort
+
+
+@transaction.atomic
+def cohort_set_assessors(*, cohort: Cohort, assessors: Iterable[User]) -> None:
+    assessors = list(assessors)
+    _check_staff(assessors, User.Role.ASSESSOR, _("Alleen assessoren kunnen hier worden gekozen."))
+    keep = {a.pk for a in assessors}
+    AssessorAssignment.objects.filter(cohort=cohort).exclude(assessor_id__in=keep).delete()
+    have = set(
+        AssessorAssignment.objects.filter(cohort=cohort).values_list("assessor_id", flat=True)
+    )
+    for assessor in assessors:
+        if assessor.pk not in have:
+            AssessorAssignment.objects.create(cohort=cohort, assessor=assessor)
+
+
 @transaction.atomic
 def enrolment_set_cohort(*, enrolment: Enrolment, cohort: Cohort) -> Enrolment:
     if cohort.qualification_id != enrolment.qualification_id:
@@ -125,6 +218,15 @@ def enrolment_set_cohort(*, enrolment: Enrolment, cohort: Cohort) -> Enrolment:
 @transaction.atomic
 def leerbedrijf_create(*, name: str, sbb_number: str = "") -> Leerbedrijf:
     leerbedrijf = Leerbedrijf(name=name, sbb_number=sbb_number)
+    leerbedrijf.full_clean()
+    leerbedrijf.save()
+    return leerbedrijf
+
+
+@transaction.atomic
+def leerbedrijf_update(*, leerbedrijf: Leerbedrijf, name: str, sbb_number: str = "") -> Leerbedrijf:
+    leerbedrijf.name = name
+    leerbedrijf.sbb_number = sbb_number
     leerbedrijf.full_clean()
     leerbedrijf.save()
     return leerbedrijf
@@ -149,7 +251,7 @@ def bpv_periode_create(
     ends_on: datetime.date | None = None,
 ) -> BpvPeriode:
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationError(_("De einddatum ligt voor de begindatum."))
+        raise ValidationError({"ends_on": _("De einddatum ligt voor de begindatum.")})
     periode = BpvPeriode(
         enrolment=enrolment,
         leerbedrijf=praktijkopleider.leerbedrijf,

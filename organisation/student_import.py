@@ -20,6 +20,7 @@ from qualifications.models import Qualification
 
 from .models import Cohort, Enrolment, School, User
 from .services import (
+    account_activation_send,
     cohort_create,
     enrolment_create,
     enrolment_set_cohort,
@@ -290,6 +291,9 @@ def _import_row(row: ImportRow, *, school: School, cohorts: dict, result: Import
         except ValidationError as exc:
             return " ".join(exc.messages)
         result.users_created += 1
+        if user.email:
+            # Imported students get a one-time link to choose a password (sent on commit).
+            account_activation_send(user=user)
     elif user.role != User.Role.STUDENT:
         return _("gebruikersnaam %(u)s is al in gebruik (geen student)") % {"u": row.username}
     elif row.sso_identifier:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import transaction
 
-from . import mail
+from . import audit, mail
 
 
 @shared_task
@@ -11,3 +11,9 @@ def send_invite(user_id: int) -> None:
     # Invites are outbox rows now (invitations.py); this serves messages queued before.
     with transaction.atomic():
         mail.invite_send(user_id=user_id)
+
+
+@shared_task
+def prune_audit_log() -> int:
+    """Daily (beat): delete audit rows past BEKWAAM_AUDIT_RETENTION_DAYS. Safe to run twice."""
+    return audit.audit_prune()

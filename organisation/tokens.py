@@ -1,8 +1,10 @@
-"""Invite links for praktijkopleiders: one-time, expiring.
+"""Invite and activation links (praktijkopleiders, imported students, staff): one-time,
+expiring, and revoked by sending a new one.
 
 The token follows Django's password-reset tokens: it is signed over the user's password hash
 and last login, so it stops working as soon as the password is set (and the user is logged
-in), and it expires after settings.BEKWAAM_INVITE_MAX_AGE seconds.
+in), and it expires after settings.BEKWAAM_INVITE_MAX_AGE seconds. It is also signed over
+User.activation_sent_at, which every new invite moves: the earlier link stops working.
 """
 
 from django.conf import settings
@@ -18,6 +20,10 @@ from .models import User
 class InviteTokenGenerator(PasswordResetTokenGenerator):
     # A different salt: a password-reset token is not an invite token, and vice versa.
     key_salt = "bekwaam.portfolios.invitations.InviteTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        sent = "" if user.activation_sent_at is None else user.activation_sent_at.isoformat()
+        return super()._make_hash_value(user, timestamp) + sent
 
     def check_token(self, user, token):
         # Django's check uses PASSWORD_RESET_TIMEOUT; invites have their own lifetime.
@@ -46,10 +52,10 @@ def invite_path(user: User) -> str:
 
 
 def user_for_invite(uidb64: str, token: str) -> User | None:
-    """The invited praktijkopleider, or None for a wrong, used or expired link."""
+    """The invited person, or None for a wrong, used, revoked or expired link."""
     try:
         pk = int(urlsafe_base64_decode(uidb64).decode())
-        user = User.objects.get(pk=pk, role=User.Role.PRAKTIJKOPLEIDER, is_active=True)
+        user = User.objects.get(pk=pk, is_active=True)
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
         return None
     if not invite_token_generator.check_token(user, token):

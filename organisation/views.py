@@ -11,14 +11,33 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from config.forms import apply_errors
-from organisation.models import Praktijkopleider, School
+from organisation.models import Praktijkopleider, School, User
 
 from . import invitations, student_import, tokens
 from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
 from .services import praktijkopleider_set_digest
+
+# Where each role's own work is (issue 11, item 6); names only, so no import of those apps.
+LANDING = {
+    User.Role.STUDENT: "portfolios:list",
+    User.Role.PRAKTIJKOPLEIDER: "portfolios:inbox",
+    User.Role.ASSESSOR: "assessments:queue",
+    User.Role.DOCENT: "dashboards:cohorts",
+    User.Role.BEHEERDER: "console:home",
+}
+
+
+@require_GET
+def home(request):
+    """After login (LOGIN_REDIRECT_URL) and at "/": each role lands on its own work."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.is_beheerder:
+        return redirect(LANDING[User.Role.BEHEERDER])
+    return redirect(LANDING.get(request.user.role, "qualifications:list"))
 
 
 def _require_beheerder(user) -> None:
@@ -66,7 +85,7 @@ def invite_accept(request, uidb64: str, token: str):
         form.save()  # a new password hash: the link no longer works
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Je wachtwoord is ingesteld. Welkom bij Bekwaam."))
-        return redirect("portfolios:inbox")
+        return redirect("home")
     return render(
         request,
         "organisation/invite_accept.html",

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import absolute_url, mail_queue, notify, render_mail
-from organisation.models import BpvPeriode, Enrolment, Praktijkopleider, User
+from organisation.models import Enrolment, Praktijkopleider, User
+from organisation.permissions import bpv_allows_review, open_bpv_periodes
 from qualifications.models import Werkproces
 
 from .models import EvidenceEvent, EvidenceNotification, SignOffEvent
@@ -25,13 +26,16 @@ def _evidence_path(event: EvidenceEvent) -> str:
     return reverse("portfolios:evidence", args=[event.evidence_id])
 
 
-def _praktijkopleiders_for(enrolment_id: int):
+def _praktijkopleiders_for(enrolment_id: int, submitted_on=None):
+    """Who may review evidence submitted on that day, today (organisation.permissions): in a
+    grace period only for what was submitted within the BPV-periode; after it nobody."""
     today = timezone.localdate()
-    return Praktijkopleider.objects.filter(
-        pk__in=BpvPeriode.objects.filter(enrolment=enrolment_id, starts_on__lte=today).values(
-            "praktijkopleider_id"
-        )
-    ).select_related("user")
+    ids = {
+        periode.praktijkopleider_id
+        for periode in open_bpv_periodes(today).filter(enrolment=enrolment_id)
+        if bpv_allows_review(periode, submitted_on, today)
+    }
+    return Praktijkopleider.objects.filter(pk__in=ids).select_related("user")
 
 
 def _event(event_id: int) -> EvidenceEvent:
@@ -54,7 +58,8 @@ def notify_submitted(*, event: EvidenceEvent) -> int:
     student = event.evidence.enrolment.student
     path = _evidence_path(event)
     told = 0
-    for po in _praktijkopleiders_for(event.evidence.enrolment_id):
+    submitted_on = timezone.localdate(event.created_at)
+    for po in _praktijkopleiders_for(event.evidence.enrolment_id, submitted_on):
         by_mail = not po.daily_digest and bool(po.user.email)
         if by_mail and not _record(
             event=event, recipient=po.user, channel=EvidenceNotification.Channel.IMMEDIATE
@@ -158,18 +163,27 @@ def digest_send(*, praktijkopleider_id: int) -> int:
         if not po.daily_digest or not po.user.email:
             return 0
         today = timezone.localdate()
-        enrolments = BpvPeriode.objects.filter(praktijkopleider=po, starts_on__lte=today).values(
-            "enrolment_id"
-        )
+        periodes: dict[int, list] = {}
+        for periode in open_bpv_periodes(today).filter(praktijkopleider=po):
+            periodes.setdefault(periode.enrolment_id, []).append(periode)
         already = EvidenceNotification.objects.filter(recipient=po.user).values("event_id")
-        events = list(
+        candidates = (
             EvidenceEvent.objects.filter(
-                kind=EvidenceEvent.Kind.SUBMITTED, evidence__enrolment__in=enrolments
+                kind=EvidenceEvent.Kind.SUBMITTED, evidence__enrolment__in=list(periodes)
             )
             .exclude(pk__in=already)
             .select_related("evidence__enrolment__student", "evidence__werkproces", "version")
             .order_by("created_at", "id")
         )
+        # The same rule as the inbox: in a grace period only submissions from the period.
+        events = [
+            event
+            for event in candidates
+            if any(
+                bpv_allows_review(p, timezone.localdate(event.created_at), today)
+                for p in periodes[event.evidence.enrolment_id]
+            )
+        ]
         if not events:
             return 0
         EvidenceNotification.objects.bulk_create(

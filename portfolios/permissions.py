@@ -10,9 +10,10 @@ Others see only what has been submitted: a draft is the student's own business.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from organisation.models import Enrolment, User
-from organisation.permissions import current_bpv_of, is_owner, visible_enrolments
+from organisation.permissions import current_bpv_of, is_owner, review_bpv_of, visible_enrolments
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
 
@@ -69,12 +70,35 @@ def get_evidence_file_for_user(user, pk: int) -> EvidenceFile:
 
 
 def can_review(user, enrolment: Enrolment) -> bool:
+    """May this user review anything of this student (organisation.permissions.bpv_access)."""
+    return review_bpv_of(user, enrolment) is not None
+
+
+def submitted_on(evidence: Evidence):
+    version = evidence.versions.order_by("-number").only("submitted_at").first()
+    return timezone.localdate(version.submitted_at) if version else None
+
+
+def can_review_evidence(user, evidence: Evidence) -> bool:
+    """In the grace period only evidence submitted within the BPV-periode may be reviewed."""
+    return review_bpv_of(user, evidence.enrolment, submitted_on(evidence)) is not None
+
+
+def can_act(user, enrolment: Enrolment) -> bool:
+    """Sign off, withdraw, mark feasibility: only within the BPV-periode itself."""
     return current_bpv_of(user, enrolment) is not None
 
 
 def require_reviewer(user, enrolment: Enrolment):
-    """For people who may see the portfolio but not judge it: 403, they know it exists."""
+    """For people who may see the portfolio but not act in it: 403, they know it exists."""
     bpv = current_bpv_of(user, enrolment)
+    if bpv is None:
+        raise PermissionDenied
+    return bpv
+
+
+def require_evidence_reviewer(user, evidence: Evidence):
+    bpv = review_bpv_of(user, evidence.enrolment, submitted_on(evidence))
     if bpv is None:
         raise PermissionDenied
     return bpv

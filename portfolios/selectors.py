@@ -8,12 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisation.models import Enrolment, User
-from organisation.permissions import is_owner, visible_enrolments
+from organisation.permissions import (
+    is_owner,
+    reviewable_q,
+    visible_enrolments,
+)
 from qualifications.models import Criterion, Kerntaak, Werkproces
 from qualifications.selectors import criteria_for, qualification_tree
 
@@ -28,7 +33,7 @@ from .models import (
     FeasibilityEvent,
     SignOffEvent,
 )
-from .permissions import can_edit_evidence, can_review, visible_evidence
+from .permissions import can_edit_evidence, can_review, can_review_evidence, visible_evidence
 from .thumbnails import THUMBNAIL_TYPES
 
 
@@ -384,7 +389,7 @@ def evidence_detail_for(*, user: User, evidence: Evidence) -> EvidenceDetail:
         versions=versions,
         events=events,
         can_edit=can_edit_evidence(user, evidence, status),
-        can_review=status == EvidenceStatus.SUBMITTED and can_review(user, evidence.enrolment),
+        can_review=status == EvidenceStatus.SUBMITTED and can_review_evidence(user, evidence),
         is_owner=is_owner(user, evidence.enrolment),
     )
 
@@ -441,15 +446,21 @@ def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[Portfoli
 
 
 def _inbox_qs(user: User) -> QuerySet[Evidence]:
+    latest = EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number")
     return (
         with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
         .filter(last_kind=EvidenceStatus.SUBMITTED)
+        # In a grace period only what was submitted within the BPV-periode waits for them.
+        .annotate(submitted_on=TruncDate(Subquery(latest.values("submitted_at")[:1])))
+        .filter(
+            reviewable_q(user, enrolment=OuterRef("enrolment_id"), day=OuterRef("submitted_on"))
+        )
         .select_related("enrolment__student", "werkproces")
         .prefetch_related(
             Prefetch(
                 "versions",
                 queryset=EvidenceVersion.objects.order_by("number").only(
-                    "id", "evidence_id", "number", "title", "date"
+                    "id", "evidence_id", "number", "title", "date", "submitted_at"
                 ),
                 to_attr="version_list",
             ),

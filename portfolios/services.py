@@ -17,7 +17,7 @@ from organisation.models import (
     Enrolment,
     User,
 )
-from organisation.permissions import current_bpv_of
+from organisation.permissions import current_bpv_of, review_bpv_of
 from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import applies_to, werkprocessen_of
 
@@ -314,7 +314,9 @@ def evidence_review(
     *, reviewer: User, evidence: Evidence, accept: bool, feedback: str = ""
 ) -> EvidenceEvent:
     evidence = _lock_evidence(evidence)
-    if current_bpv_of(reviewer, evidence.enrolment) is None:
+    latest = evidence.versions.order_by("-number").first()
+    submitted_on = timezone.localdate(latest.submitted_at) if latest else None
+    if review_bpv_of(reviewer, evidence.enrolment, submitted_on) is None:
         raise PermissionDenied
     if evidence_current_status(evidence) != EvidenceStatus.SUBMITTED:
         raise ValidationError(_("Dit bewijsstuk wacht niet (meer) op beoordeling."))

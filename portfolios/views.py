@@ -17,11 +17,12 @@ from organisation.permissions import get_enrolment_for_user, is_owner
 from . import selectors, services, working_copy
 from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
 from .permissions import (
+    can_act,
     can_edit_evidence,
-    can_review,
     get_evidence_file_for_user,
     get_evidence_for_user,
     get_werkproces_for_enrolment,
+    require_evidence_reviewer,
     require_reviewer,
 )
 from .thumbnails import can_have_thumbnail, thumbnail_make
@@ -56,7 +57,8 @@ def _werkproces_context(request, enrolment, werkproces, **forms):
     page = selectors.werkproces_page_for(
         user=request.user, enrolment=enrolment, werkproces=werkproces
     )
-    reviewer = can_review(request.user, enrolment)
+    # Sign-off forms only while the BPV-periode runs; in the grace period nothing is signed.
+    reviewer = can_act(request.user, enrolment)
     context = {
         "enrolment": enrolment,
         "werkproces": werkproces,
@@ -220,7 +222,7 @@ def evidence_submit(request, pk: int):
 @login_required
 def evidence_review(request, pk: int):
     evidence = get_evidence_for_user(request.user, pk)
-    require_reviewer(request.user, evidence.enrolment)
+    require_evidence_reviewer(request.user, evidence)
     form = ReviewForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == ReviewForm.ACCEPT

@@ -26,8 +26,15 @@ from tests.portfolio_fixtures import make_evidence
 pytestmark = pytest.mark.django_db
 
 ROLES = ["student", "praktijkopleider", "docent", "assessor", "beheerder", "outsider", None]
-# Written on purpose by a refused request: failed logins (axes) and sessions.
-NOT_COUNTED = ("axes_", "django_session", "django_admin_log")
+# Written on purpose by a refused request: failed logins (axes), sessions, and the audit log
+# (a failed sign-in or a refused object is exactly what it records).
+NOT_COUNTED = (
+    "axes_",
+    "django_session",
+    "django_admin_log",
+    "organisation_auditentry",
+    "auditlog_logentry",
+)
 TEXT = [
     "",
     "a\x00b",

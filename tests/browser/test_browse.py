@@ -41,6 +41,7 @@ def student_p1(seeds):
 
 def test_docent_walks_from_list_to_p3_werkproces(page, live_server, docent):
     login(page, live_server, "docent", PASSWORD)
+    page.goto("/kwalificaties/")  # each role lands on its own work; browse from here
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Office & Management Support Specialist").click()
     expect(page.locator("h1")).to_have_text("Office & Management Support Specialist")
@@ -58,6 +59,7 @@ def test_docent_walks_from_list_to_p3_werkproces(page, live_server, docent):
 
 def test_student_of_p1_sees_basis_without_p3_additions(page, live_server, student_p1):
     login(page, live_server, "sem", PASSWORD)
+    page.goto("/kwalificaties/")  # each role lands on its own work; browse from here
     expect(page.locator("table")).to_contain_text("Assistant Business Services")
     expect(page.locator("table")).not_to_contain_text("Office & Management Support Specialist")
     page.get_by_role("link", name="Assistant Business Services").click()
@@ -69,6 +71,7 @@ def test_student_of_p1_sees_basis_without_p3_additions(page, live_server, studen
 
 def test_bk_activiteit_uses_its_own_words(page, live_server, docent):
     login(page, live_server, "docent", PASSWORD)
+    page.goto("/kwalificaties/")  # each role lands on its own work; browse from here
     page.get_by_role("link", name="Office manager").click()
     expect(page.locator("main")).to_contain_text("Activiteiten")
     assert_no_axe_violations(page)
@@ -81,6 +84,7 @@ def test_bk_activiteit_uses_its_own_words(page, live_server, docent):
 
 def test_skip_link_reaches_main_content_by_keyboard(page, live_server, docent):
     login(page, live_server, "docent", PASSWORD)
+    page.goto("/kwalificaties/")  # each role lands on its own work; browse from here
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Naar de inhoud")
     expect(skip).to_be_focused()
@@ -91,6 +95,7 @@ def test_skip_link_reaches_main_content_by_keyboard(page, live_server, docent):
 
 def test_student_downloads_own_kwalificatie_as_json(page, live_server, student_p1):
     login(page, live_server, "sem", PASSWORD)
+    page.goto("/kwalificaties/")  # each role lands on its own work; browse from here
     page.get_by_role("link", name="Assistant Business Services").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download als JSON").click()

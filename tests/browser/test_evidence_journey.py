@@ -66,8 +66,11 @@ def test_evidence_journey(page, live_server, cast, mailoutbox, settings, tmp_pat
     enrolment = cast["enrolment"]
 
     # The beheerder invites the praktijkopleider.
+    # She lands on the console (/school/) and invites from its praktijkopleiders page.
     login(page, live_server, "bea", PASSWORD)
-    page.get_by_role("link", name="Praktijkopleiders uitnodigen").click()
+    console = page.get_by_role("navigation", name="Beheer van de school")
+    console.get_by_role("link", name="Praktijkopleiders").click()
+    page.get_by_role("link", name="Praktijkopleider uitnodigen").click()
     assert_no_axe_violations(page)
     page.fill("#id_first_name", "Piet")
     page.fill("#id_last_name", "Praktijk")
@@ -147,7 +150,7 @@ def test_evidence_journey(page, live_server, cast, mailoutbox, settings, tmp_pat
     page.get_by_role("link", name="Klantgesprek aan de balie").first.click()
     expect(page.locator("main")).to_contain_text("Beschrijf ook hoe je de klant hebt teruggebeld.")
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Wijzigen").click()
+    page.get_by_role("link", name="Wijzigen", exact=True).click()
     assert_no_axe_violations(page)
     page.fill("#id_reflection", "Ik heb de klant teruggebeld en de afspraak bevestigd.")
     with page.expect_navigation():

@@ -23,10 +23,11 @@ def test_login_page_passes_axe(page, live_server):
     assert_no_axe_violations(page)
 
 
-def test_docent_logs_in_and_lands_on_kwalificaties(page, live_server, docent):
+def test_docent_logs_in_and_lands_on_klassen(page, live_server, docent):
+    # Each role lands on its own work (issue 11): a docent on the klassen dashboard.
     login(page, live_server, "docent-jansen", PASSWORD)
-    expect(page).to_have_url(re.compile(r"/kwalificaties/$"))
-    assert page.url == f"{live_server.url}/kwalificaties/"
+    expect(page).to_have_url(re.compile(r"/klassen/$"))
+    assert page.url == f"{live_server.url}/klassen/"
     expect(page.locator("h1")).to_be_visible()
     # The navigation shows who is logged in and offers to log out.
     expect(page.locator("header")).to_contain_text("docent-jansen")
@@ -35,6 +36,7 @@ def test_docent_logs_in_and_lands_on_kwalificaties(page, live_server, docent):
 
 def test_kwalificaties_list_passes_axe(page, live_server, docent, tree):
     login(page, live_server, "docent-jansen", PASSWORD)
+    page.get_by_role("link", name="Kwalificaties").click()
     expect(page.locator("table")).to_contain_text("Eerste profiel")
     assert_no_axe_violations(page)
 

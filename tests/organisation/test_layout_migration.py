@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS_LAYOUT = "42f1ad0"  # main before "Restructure:" moved people into organisation
 
 # Rows that newer migrations and apps add: the default rating scales, one werkproces link
-# per bewijsstuk and version, and the content types and permissions of models that did not
-# exist before.
+# per bewijsstuk and version, the content types and permissions of models that did not exist
+# before, and (organisation 0006) the Beheerders group with its permissions and the demo
+# beheerder in it.
 MADE_BY_NEWER_MIGRATIONS = {
     "assessments_ratingscale",
     "assessments_ratinglevel",
@@ -29,6 +30,9 @@ MADE_BY_NEWER_MIGRATIONS = {
     "portfolios_evidenceversionlink",
     "django_content_type",
     "auth_permission",
+    "auth_group",
+    "auth_group_permissions",
+    "portfolios_user_groups",
 }
 # Tables newer migrations drop after moving their rows (the gedrag of a bewijsstuk and of a
 # version now hangs off its werkproces links: portfolios 0006/0007).

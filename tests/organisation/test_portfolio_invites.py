@@ -53,7 +53,9 @@ def test_beheerder_invites_and_praktijkopleider_sets_password_once(
     assert client.get(link).status_code == 200
     response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("portfolios:inbox")
+    # To their own work: "home" sends a praktijkopleider to the inbox.
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == reverse("portfolios:inbox")
     assert client.get(reverse("portfolios:inbox")).status_code == 200  # logged in
 
     client.logout()

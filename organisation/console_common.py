@@ -1,0 +1,72 @@
+"""What every page of the beheer console shares: beheerders only (404 for anyone else),
+search, paging, and the generic list and form pages."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import render
+
+PAGE_SIZE = 25
+
+
+def beheerder_required(view):
+    """Login first; then anyone but a beheerder gets 404 (the console does not exist)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_beheerder:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def search_list(request, qs: QuerySet, fields: list[str]) -> tuple[QuerySet, str]:
+    q = request.GET.get("q", "").strip()
+    if q:
+        cond = Q()
+        for name in fields:
+            cond |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(cond)
+    return qs, q
+
+
+def page_of(request, qs: QuerySet):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+
+def list_page(request, *, title, qs, fields, columns, row, new_url=None, new_label="", extra=None):
+    """One list page: search, a page of rows (each a list of (text, url|None)), paging."""
+    qs, q = search_list(request, qs, fields)
+    page = page_of(request, qs)
+    return render(
+        request,
+        "organisation/console/list.html",
+        {
+            "title": title,
+            "q": q,
+            "page_query": urlencode({"q": q}) + "&" if q else "",
+            "page": page,
+            "columns": columns,
+            "rows": [row(obj) for obj in page.object_list],
+            "new_url": new_url,
+            "new_label": new_label,
+            "extra": extra or [],
+        },
+    )
+
+
+def form_page(request, form, *, title, status=None, intro=""):
+    if status is None:
+        status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "organisation/console/form.html",
+        {"form": form, "title": title, "intro": intro},
+        status=status,
+    )

@@ -1,0 +1,118 @@
+"""Forms of the beheer console (/school/). Writes go through services.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import IdChoiceField, IdsChoiceField
+from qualifications.models import Qualification
+
+from .models import AuditEntry, Cohort, Enrolment, Praktijkopleider, School, User
+
+
+class _Names(IdsChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class _Qualification(IdChoiceField):
+    # Naming the dossier version, so a beheerder picks the right one when two are in use.
+    def label_from_instance(self, obj):
+        return _("%(title)s (crebo %(crebo)s, dossier %(code)s versie %(version)s)") % {
+            "title": obj.title,
+            "crebo": obj.crebo or "—",
+            "code": obj.dossier.code,
+            "version": obj.dossier.version,
+        }
+
+
+def _qualifications():
+    return Qualification.objects.select_related("dossier").order_by("title", "dossier__version")
+
+
+class CohortForm(forms.Form):
+    school = IdChoiceField(label=_("School"), queryset=None)
+    name = forms.CharField(label=_("Naam"), max_length=100)
+    start_year = forms.IntegerField(label=_("Startjaar"), min_value=2000, max_value=2100)
+    qualification = _Qualification(label=_("Kwalificatie"), queryset=None)
+    mentors = _Names(label=_("Mentoren (docenten)"), queryset=None, required=False)
+    assessors = _Names(label=_("Assessoren"), queryset=None, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualification"].queryset = _qualifications()
+        self.fields["school"].queryset = School.objects.all()
+        if self.fields["school"].queryset.count() == 1:
+            self.fields["school"].initial = self.fields["school"].queryset.get()
+        if editing:
+            # The kwalificatie (and school) of a klas is fixed: its students are enrolled on it.
+            del self.fields["qualification"]
+            del self.fields["school"]
+        self.fields["mentors"].queryset = User.objects.filter(role=User.Role.DOCENT, is_active=True)
+        self.fields["assessors"].queryset = User.objects.filter(
+            role=User.Role.ASSESSOR, is_active=True
+        )
+
+
+class EnrolForm(forms.Form):
+    qualification = _Qualification(label=_("Kwalificatie"), queryset=None)
+    started_on = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cohort = IdChoiceField(label=_("Klas"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualification"].queryset = _qualifications()
+        self.fields["cohort"].queryset = Cohort.objects.all()
+
+
+class LeerbedrijfForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=255)
+    sbb_number = forms.CharField(label=_("SBB-erkenningsnummer"), max_length=32, required=False)
+
+
+class _EnrolmentChoice(IdChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.student.display_name} – {obj.qualification.title}"
+
+
+class _PoChoice(IdChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.display_name} ({obj.leerbedrijf.name})"
+
+
+class BpvForm(forms.Form):
+    enrolment = _EnrolmentChoice(label=_("Student (inschrijving)"), queryset=None)
+    praktijkopleider = _PoChoice(label=_("Praktijkopleider"), queryset=None)
+    starts_on = forms.DateField(
+        label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Einddatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = Enrolment.objects.select_related(
+            "student", "qualification"
+        ).order_by("student__last_name", "student__username")
+        self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
+            "user", "leerbedrijf"
+        )
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV-bestand"))
+
+
+class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Soort"), required=False, choices=[("", _("Alle"))] + AuditEntry.Kind.choices
+    )
+    username = forms.CharField(label=_("Gebruikersnaam"), required=False)
+    since = forms.DateField(
+        label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,450 @@
+"""The beheer console at /school/: the beheerder runs the school here, not in /beheer/.
+
+Every page is for beheerders only; anyone else gets 404. Lists are paged and searchable
+with a fixed number of queries; every write goes through services.py (or the imports).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.forms import apply_errors
+from qualifications.models import Qualification
+
+from . import bpv_import, services
+from .console_common import beheerder_required, form_page, list_page
+from .console_forms import (
+    BpvForm,
+    CohortForm,
+    CsvUploadForm,
+    EnrolForm,
+    LeerbedrijfForm,
+)
+from .models import (
+    BpvPeriode,
+    Cohort,
+    Enrolment,
+    Leerbedrijf,
+    Praktijkopleider,
+    User,
+)
+
+# --- Home -----------------------------------------------------------------------------------
+
+
+@require_GET
+@beheerder_required
+def home(request):
+    return render(request, "organisation/console/home.html")
+
+
+# --- Klassen --------------------------------------------------------------------------------
+
+
+@require_GET
+@beheerder_required
+def cohorts(request):
+    qs = (
+        Cohort.objects.select_related("qualification", "school")
+        .annotate(students=Count("enrolments", distinct=True))
+        .order_by("-start_year", "name", "pk")
+    )
+    return list_page(
+        request,
+        title=_("Klassen"),
+        qs=qs,
+        fields=["name", "qualification__title", "qualification__crebo"],
+        columns=[_("Klas"), _("Startjaar"), _("Kwalificatie"), _("Studenten")],
+        row=lambda c: [
+            (c.name, reverse("console:cohort_edit", args=[c.pk])),
+            (str(c.start_year), None),
+            (c.qualification.title, None),
+            (str(c.students), None),
+        ],
+        new_url=reverse("console:cohort_create"),
+        new_label=_("Nieuwe klas"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def cohort_create(request):
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort = services.cohort_create(
+                school=data["school"],
+                name=data["name"],
+                start_year=data["start_year"],
+                qualification=data["qualification"],
+                mentors=data["mentors"],
+            )
+            services.cohort_set_assessors(cohort=cohort, assessors=data["assessors"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Klas %(name)s is aangemaakt.") % {"name": cohort.name})
+            return redirect("console:cohorts")
+    return form_page(request, form, title=_("Nieuwe klas"))
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def cohort_edit(request, pk: int):
+    cohort = get_object_or_404(Cohort.objects.select_related("qualification"), pk=pk)
+    initial = {
+        "name": cohort.name,
+        "start_year": cohort.start_year,
+        "mentors": list(cohort.mentors.all()),
+        "assessors": list(User.objects.filter(assessor_assignments__cohort=cohort).order_by("pk")),
+    }
+    form = CohortForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cohort_update(
+                cohort=cohort,
+                name=data["name"],
+                start_year=data["start_year"],
+                mentors=data["mentors"],
+                assessors=data["assessors"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Klas %(name)s is bewaard.") % {"name": cohort.name})
+            return redirect("console:cohorts")
+    return form_page(
+        request,
+        form,
+        title=_("Klas %(name)s bewerken") % {"name": cohort.name},
+        intro=_("Kwalificatie: %(q)s") % {"q": cohort.qualification},
+    )
+
+
+# --- Students -------------------------------------------------------------------------------
+
+
+def _activation_label(user: User) -> str:
+    if not user.is_active:
+        return _("gedeactiveerd")
+    if user.has_usable_password():
+        return _("actief")
+    if user.activation_sent_at:
+        return _("activatie verstuurd %(when)s") % {
+            "when": formats.date_format(timezone.localtime(user.activation_sent_at), "DATE_FORMAT")
+        }
+    return _("nog niet geactiveerd")
+
+
+@require_GET
+@beheerder_required
+def students(request):
+    qs = (
+        User.objects.filter(role=User.Role.STUDENT)
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related("qualification", "cohort"),
+            )
+        )
+        .order_by("last_name", "username", "pk")
+    )
+    return list_page(
+        request,
+        title=_("Studenten"),
+        qs=qs,
+        fields=["username", "first_name", "last_name", "email"],
+        columns=[_("Naam"), _("Gebruikersnaam"), _("Inschrijvingen"), _("Account")],
+        row=lambda u: [
+            (u.display_name, reverse("console:student", args=[u.pk])),
+            (u.username, None),
+            (
+                ", ".join(
+                    f"{e.qualification.title}{f' ({e.cohort.name})' if e.cohort else ''}"
+                    for e in u.enrolments.all()
+                )
+                or "—",
+                None,
+            ),
+            (_activation_label(u), None),
+        ],
+        extra=[(reverse("organisation:import_students"), _("Studenten importeren (CSV)"))],
+    )
+
+
+def _student(pk: int) -> User:
+    return get_object_or_404(User, pk=pk, role=User.Role.STUDENT)
+
+
+def _student_page(request, student: User, enrol_form=None, status=200):
+    enrolments = student.enrolments.select_related(
+        "qualification__dossier", "cohort"
+    ).prefetch_related(
+        Prefetch(
+            "bpv_periodes",
+            queryset=BpvPeriode.objects.select_related("leerbedrijf", "praktijkopleider__user"),
+        )
+    )
+    return render(
+        request,
+        "organisation/console/student.html",
+        {
+            "student": student,
+            "enrolments": enrolments,
+            "activation": _activation_label(student),
+            "enrol_form": enrol_form or EnrolForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@beheerder_required
+def student_detail(request, pk: int):
+    return _student_page(request, _student(pk))
+
+
+@require_POST
+@beheerder_required
+def student_enrol(request, pk: int):
+    student = _student(pk)
+    form = EnrolForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_create(student=student, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("De inschrijving is toegevoegd."))
+            return redirect("console:student", student.pk)
+    return _student_page(request, student, enrol_form=form, status=400)
+
+
+@require_POST
+@beheerder_required
+def student_set_active(request, pk: int):
+    student = _student(pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(user=student, active=active, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Het account is weer actief.") if active else _("Het account is gedeactiveerd."),
+        )
+    return redirect("console:student", student.pk)
+
+
+@require_POST
+@beheerder_required
+def student_resend_activation(request, pk: int):
+    student = _student(pk)
+    try:
+        services.account_activation_send(user=student)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Een nieuwe activatielink is verstuurd naar %(email)s; de vorige werkt niet meer.")
+            % {"email": student.email},
+        )
+    return redirect("console:student", student.pk)
+
+
+# --- Leerbedrijven and praktijkopleiders ------------------------------------------------------
+
+
+@require_GET
+@beheerder_required
+def leerbedrijven(request):
+    qs = Leerbedrijf.objects.annotate(
+        praktijkopleider_count=Count("praktijkopleiders", distinct=True)
+    ).order_by("name", "pk")
+    return list_page(
+        request,
+        title=_("Leerbedrijven"),
+        qs=qs,
+        fields=["name", "sbb_number"],
+        columns=[_("Naam"), _("SBB-erkenningsnummer"), _("Praktijkopleiders")],
+        row=lambda b: [
+            (b.name, reverse("console:leerbedrijf_edit", args=[b.pk])),
+            (b.sbb_number or "—", None),
+            (str(b.praktijkopleider_count), None),
+        ],
+        new_url=reverse("console:leerbedrijf_create"),
+        new_label=_("Nieuw leerbedrijf"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def leerbedrijf_create(request):
+    form = LeerbedrijfForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leerbedrijf_create(**form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Het leerbedrijf is toegevoegd."))
+            return redirect("console:leerbedrijven")
+    return form_page(request, form, title=_("Nieuw leerbedrijf"))
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def leerbedrijf_edit(request, pk: int):
+    bedrijf = get_object_or_404(Leerbedrijf, pk=pk)
+    form = LeerbedrijfForm(
+        request.POST or None, initial={"name": bedrijf.name, "sbb_number": bedrijf.sbb_number}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leerbedrijf_update(leerbedrijf=bedrijf, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Het leerbedrijf is bewaard."))
+            return redirect("console:leerbedrijven")
+    return form_page(
+        request, form, title=_("Leerbedrijf %(name)s bewerken") % {"name": bedrijf.name}
+    )
+
+
+@require_GET
+@beheerder_required
+def praktijkopleiders(request):
+    qs = Praktijkopleider.objects.select_related("user", "leerbedrijf").order_by(
+        "user__last_name", "user__username", "pk"
+    )
+    return list_page(
+        request,
+        title=_("Praktijkopleiders"),
+        qs=qs,
+        fields=["user__first_name", "user__last_name", "user__email", "leerbedrijf__name"],
+        columns=[_("Naam"), _("E-mailadres"), _("Leerbedrijf"), _("Account")],
+        row=lambda p: [
+            (p.user.display_name, None),
+            (p.user.email or "—", None),
+            (p.leerbedrijf.name, None),
+            (_activation_label(p.user), None),
+        ],
+        new_url=reverse("organisation:invite"),
+        new_label=_("Praktijkopleider uitnodigen"),
+    )
+
+
+# --- BPV-periodes ---------------------------------------------------------------------------
+
+
+def _date(d) -> str:
+    return formats.date_format(d, "DATE_FORMAT") if d else "—"
+
+
+@require_GET
+@beheerder_required
+def bpv_periodes(request):
+    qs = BpvPeriode.objects.select_related(
+        "enrolment__student", "enrolment__qualification", "leerbedrijf", "praktijkopleider__user"
+    ).order_by("-starts_on", "pk")
+    return list_page(
+        request,
+        title=_("BPV-periodes"),
+        qs=qs,
+        fields=[
+            "enrolment__student__username",
+            "enrolment__student__last_name",
+            "leerbedrijf__name",
+            "praktijkopleider__user__last_name",
+            "praktijkopleider__user__email",
+        ],
+        columns=[_("Student"), _("Leerbedrijf"), _("Praktijkopleider"), _("Van"), _("Tot en met")],
+        row=lambda b: [
+            (
+                b.enrolment.student.display_name,
+                reverse("console:student", args=[b.enrolment.student_id]),
+            ),
+            (b.leerbedrijf.name, None),
+            (b.praktijkopleider.user.display_name, None),
+            (_date(b.starts_on), None),
+            (_date(b.ends_on), None),
+        ],
+        new_url=reverse("console:bpv_create"),
+        new_label=_("Nieuwe BPV-periode"),
+        extra=[(reverse("console:bpv_import"), _("BPV-periodes importeren (CSV)"))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def bpv_create(request):
+    form = BpvForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bpv_periode_create(**form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("De BPV-periode is toegevoegd."))
+            return redirect("console:bpv")
+    return form_page(request, form, title=_("Nieuwe BPV-periode"))
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def bpv_import_view(request):
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    errors, result, status = [], None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = bpv_import.bpv_periodes_import(data=form.cleaned_data["file"].read())
+            except bpv_import.StudentImportError as exc:  # BpvImportError, or unreadable
+                errors, status = exc.errors, 400
+        else:
+            status = 400
+    return render(
+        request,
+        "organisation/console/bpv_import.html",
+        {"form": form, "errors": errors, "result": result, "columns": bpv_import.COLUMNS},
+        status=status,
+    )
+
+
+# --- Dossier versions -----------------------------------------------------------------------
+
+
+@require_GET
+@beheerder_required
+def dossiers(request):
+    qs = (
+        Qualification.objects.select_related("dossier")
+        .annotate(enrolment_count=Count("enrolments", distinct=True))
+        .filter(enrolment_count__gt=0)
+        .order_by("dossier__code", "dossier__version", "code")
+    )
+    return list_page(
+        request,
+        title=_("Dossierversies in gebruik"),
+        qs=qs,
+        fields=["title", "crebo", "dossier__code", "dossier__title"],
+        columns=[_("Kwalificatie"), _("Crebo"), _("Dossier"), _("Versie"), _("Inschrijvingen")],
+        row=lambda q: [
+            (q.title, reverse("qualifications:detail", args=[q.pk])),
+            (q.crebo or "—", None),
+            (q.dossier.code, None),
+            (str(q.dossier.version), None),
+            (str(q.enrolment_count), None),
+        ],
+        extra=[(reverse("qualifications:sbb_import"), _("Een SBB-dossier importeren"))],
+    )

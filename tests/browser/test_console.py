@@ -1,0 +1,132 @@
+"""Issue 11's "Done when" for the console, on a 390 px phone: a beheerder creates a klas,
+imports students, links a praktijkopleider to a student by BPV CSV and sets a kerntaak to
+4-ogen; the praktijkopleider then sees exactly that student. axe on every page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import AssessmentPolicy
+from organisation import services as organisation_services
+from organisation.models import User
+from tests.browser.conftest import assert_no_axe_violations, login
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "geheim-wachtwoord-1"  # make_user's
+
+
+@pytest.fixture
+def school(transactional_db, tree, make_user):
+    beheerder = make_user("bea", User.Role.BEHEERDER)
+    make_user("mentor", User.Role.DOCENT)
+    organisation_services.school_create(name="Testcollege")
+    bedrijf = organisation_services.leerbedrijf_create(name="Zorghuis De Linde")
+    po = make_user("kees", User.Role.PRAKTIJKOPLEIDER)
+    organisation_services.praktijkopleider_create(user=po, leerbedrijf=bedrijf)
+    return {"beheerder": beheerder, "tree": tree}
+
+
+def logout(page):
+    page.goto("/")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
+
+
+def test_beheerder_sets_up_a_klas_and_the_praktijkopleider_sees_the_student(
+    page, live_server, school, tmp_path
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "bea", PASSWORD)
+    expect(page.locator("h1")).to_have_text("Je school beheren")
+    assert_no_axe_violations(page)
+    # Nothing wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # A klas with its mentor.
+    page.get_by_role("link", name="Klassen, mentoren en assessoren").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Nieuwe klas").click()
+    page.fill("#id_name", "VZ-2A")
+    page.fill("#id_start_year", "2026")
+    page.select_option(
+        "#id_qualification",
+        label=page.locator("#id_qualification option", has_text="Eerste profiel").inner_text(),
+    )
+    page.select_option("#id_mentors", label="mentor")
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".alert-success")).to_contain_text("Klas VZ-2A is aangemaakt")
+    expect(page.locator("table")).to_contain_text("VZ-2A")
+
+    # Students by CSV, into that klas.
+    page.goto("/school/")
+    page.get_by_role("link", name="Studenten importeren (CSV)").click()
+    assert_no_axe_violations(page)
+    students = tmp_path / "studenten.csv"
+    students.write_text(
+        "gebruikersnaam;voornaam;achternaam;email;crebo;klas;startjaar;startdatum\n"
+        "s-ada;Ada;Jansen;ada@example.invalid;90011;VZ-2A;2026;2026-09-01\n"
+        "s-bo;Bo;de Vries;;90011;VZ-2A;2026;2026-09-01\n",
+        encoding="utf-8",
+    )
+    page.fill("#id_school", "Testcollege")
+    page.set_input_files("#id_file", str(students))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importeren").click()
+    expect(page.locator(".alert-success")).to_contain_text("2 nieuwe studenten, 0 nieuwe klassen")
+
+    # The praktijkopleider to Ada, by BPV CSV; a bad file first.
+    page.goto("/school/bpv/importeren/")
+    assert_no_axe_violations(page)
+    bpv = tmp_path / "bpv.csv"
+    bpv.write_text(
+        "gebruikersnaam;crebo;praktijkopleider;begindatum;einddatum\n"
+        "s-ada;90011;niemand;2026-01-01;\n",
+        encoding="utf-8",
+    )
+    page.set_input_files("#id_file", str(bpv))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importeren").click()
+    expect(page.locator(".alert-danger")).to_contain_text("Regel 2: onbekende praktijkopleider")
+    assert_no_axe_violations(page)
+    bpv.write_text(
+        "gebruikersnaam;crebo;praktijkopleider;begindatum;einddatum\n"
+        "s-ada;90011;kees;2026-01-01;\n",
+        encoding="utf-8",
+    )
+    page.set_input_files("#id_file", str(bpv))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importeren").click()
+    expect(page.locator(".alert-success")).to_contain_text("1 nieuwe BPV-periodes")
+
+    # 4-ogen for kerntaak B1-K1.
+    page.goto("/school/")
+    page.get_by_role("link", name="Beoordelingsregels", exact=False).click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Testdossier (90001)").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="B1-K1 Basistaak").click()
+    page.get_by_label("Twee assessoren (4-ogen)").check()
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Regel bewaren").click()
+    expect(page.locator(".alert-success")).to_contain_text("kerntaak B1-K1 is bewaard")
+    assert AssessmentPolicy.objects.get(kerntaak__code="B1-K1").four_eyes
+
+    # The audit log shows what was done.
+    page.goto("/school/auditlog/?log=changes")
+    expect(page.locator("table")).to_contain_text("BPV-periode")
+    assert_no_axe_violations(page)
+    logout(page)
+
+    # The praktijkopleider lands on their inbox and sees Ada, and only Ada.
+    login(page, live_server, "kees", PASSWORD)
+    assert page.url.endswith("/portfolio/inbox/")
+    page.goto("/portfolio/")
+    expect(page.locator("main")).to_contain_text("Ada Jansen")
+    expect(page.locator("main")).not_to_contain_text("Bo de Vries")
+    assert_no_axe_violations(page)
