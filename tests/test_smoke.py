@@ -95,7 +95,8 @@ def test_gunicorn_and_celery_worker_on_postgres_and_redis(smoke_env, processes):
         timeout=10,
     )
     assert response.status_code == 200, processes.logs()
-    assert response.url == f"{base}/kwalificaties/", response.url
+    # A docent lands on their own work: the klassen dashboard.
+    assert response.url == f"{base}/klassen/", response.url
     assert [r.status_code for r in response.history] == [302, 302]
     assert "sessionid" in session.cookies
     assert "<h1" in response.text
