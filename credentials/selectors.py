@@ -7,7 +7,6 @@ import base64
 import gzip
 
 import jwt
-
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from assessments.models import Outcome, Vaststelling
@@ -111,9 +110,7 @@ def badges_for_export(*, enrolment: Enrolment) -> list[dict]:
     the VC-JWT as issued, the credential it holds, and whether it is revoked now. The
     export is made by the worker for the student (reports.selectors.export_enrolments
     decides who may ask), so this takes no user."""
-    rows = with_revoked(Credential.objects.filter(enrolment=enrolment)).select_related(
-        "werkproces"
-    )
+    rows = with_revoked(Credential.objects.filter(enrolment=enrolment)).select_related("werkproces")
     return [
         {
             "uid": str(c.uid),
@@ -132,7 +129,9 @@ def badges_for_export(*, enrolment: Enrolment) -> list[dict]:
 def revoked_indexes(school: School) -> list[int]:
     return [
         c.status_index
-        for c in with_revoked(Credential.objects.filter(school=school).only("id", "vaststelling", "sign_off"))
+        for c in with_revoked(
+            Credential.objects.filter(school=school).only("id", "vaststelling", "sign_off")
+        )
         if is_revoked(c)
     ]
 

@@ -198,7 +198,9 @@ def credential_claim(*, student: User, enrolment: Enrolment, vaststelling_pk: in
               "al aangevraagd, of vervangen door een nieuwere vaststelling.")
         )  # fmt: skip
     return _issue(
-        enrolment=enrolment, werkproces=vaststelling.beoordeling.werkproces, vaststelling=vaststelling
+        enrolment=enrolment,
+        werkproces=vaststelling.beoordeling.werkproces,
+        vaststelling=vaststelling,
     )
 
 

@@ -63,6 +63,7 @@ def badge_list(request):
 @login_required
 def badge_claim(request, enrolment_pk: int):
     enrolment = get_object_or_404(Enrolment, pk=enrolment_pk, student=request.user)
+
     def number(name: str) -> int:
         try:
             return int(request.POST.get(name, ""))
