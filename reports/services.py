@@ -39,6 +39,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import storage
 from config.storage import write_replacing
 from config.tasks import enqueue_on_commit
 from organisation.models import Cohort, Enrolment, User
@@ -437,19 +438,38 @@ def _store(name: str, content) -> str:
     return default_storage.save(name, content)
 
 
+def _copy_files(archive: zipfile.ZipFile, files: dict[str, str]) -> set[str]:
+    """Copy each stored file into the ZIP; return the paths of those the storage no longer
+    holds (a lost file must not cost the student the rest of their export)."""
+    missing = set()
+    for path, stored in files.items():
+        try:
+            source = storage.open_for_download(stored)
+        except FileNotFoundError:
+            logger.warning("Export: %s is missing from storage", stored)
+            missing.add(path)
+            continue
+        try:
+            with archive.open(path, "w") as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+        finally:
+            source.close()
+    return missing
+
+
 def _run_export(job: ReportJob, token: str) -> str:
     data = export_selectors.export_data(enrolment=job.enrolment)
     now = timezone.now()
-    index = rendering.export_index_html(data, generated_at=now)
-    payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     # Spooled: a portfolio with many files goes to a temporary file, not into memory.
     with tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024) as buffer:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("index.html", index)
+            missing = _copy_files(archive, export_selectors.export_files(data))
+            export_selectors.mark_missing(data, missing)
+            for badge in data["badges"]:
+                archive.writestr(badge["path"], export_selectors.badge_file(badge))
+            archive.writestr("index.html", rendering.export_index_html(data, generated_at=now))
+            payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
             archive.writestr("portfolio.json", payload)
-            for path, stored in export_selectors.export_files(data).items():
-                with default_storage.open(stored, "rb") as source, archive.open(path, "w") as out:
-                    shutil.copyfileobj(source, out, 1024 * 1024)
         buffer.seek(0)
         name = _store(f"reports/export-{job.pk}.zip", File(buffer))
     finished = _finish(
