@@ -173,3 +173,31 @@ def test_the_export_holds_the_students_badges_and_they_verify(
     assert [b["path"] for b in data["badges"]] == links
     outcome = verify(client, badge, tmp_path, token=saved["jwt"])
     assert outcome == {"verified": True, "revoked": False, "achievement": "B1-K1-W1"}
+
+
+def test_a_beheerder_asks_for_the_export_from_the_console(
+    client, exworld, django_capture_on_commit_callbacks
+):
+    """The button on the console's student page posts to the export request (a beheerder
+    does not read portfolios, so the console is where they ask); only a beheerder sees the
+    console page."""
+    student, enrolment = exworld["student"], exworld["enrolment"]
+    action = f'action="{reverse("reports:request_export", args=[enrolment.pk])}"'
+    console = reverse("console:student", args=[student.pk])
+    client.force_login(exworld["beheerder"])
+    page = client.get(console).content.decode()
+    assert action in page and "Portfolio-export (ZIP) aanvragen" in page
+    job = request_export(
+        client, exworld["beheerder"], enrolment, django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.requested_by == exworld["beheerder"]
+    assert client.get(reverse("reports:archive", args=[job.pk])).status_code == 200
+    for who in ["student", "docent", "assessor", "praktijkopleider", "outsider"]:
+        client.force_login(exworld[who])
+        assert client.get(console).status_code == 404, who
+    # The student's own portfolio page has the button too.
+    client.force_login(student)
+    assert (
+        action in client.get(reverse("portfolios:portfolio", args=[enrolment.pk])).content.decode()
+    )
