@@ -85,4 +85,8 @@ def sso_settings(environ: Mapping[str, str]) -> dict:
         "OIDC_CREATE_USER": bool(create_roles),
         "OIDC_TIMEOUT": int(get("BEKWAAM_OIDC_TIMEOUT", "10")),
         "OIDC_AUTHENTICATION_CALLBACK_URL": "oidc_authentication_callback",
+        # Kept in the session as the id_token_hint of the logout at the school's provider.
+        "OIDC_STORE_ID_TOKEN": True,
+        # mozilla-django-oidc's hook name; Bekwaam's own logout view calls it (organisation.sso).
+        "OIDC_OP_LOGOUT_URL_METHOD": "organisation.sso.provider_logout_url",
     }
