@@ -195,3 +195,15 @@ class BpvEditForm(forms.Form):
         self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
             "user", "leerbedrijf"
         )
+
+
+class AccountForm(forms.Form):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mailadres"), required=False)
+    sso_identifier = forms.CharField(
+        label=_("Schoolaccount"),
+        max_length=255,
+        required=False,
+        help_text=_("Waarmee deze persoon inlogt met het schoolaccount; leeg: niet gekoppeld."),
+    )

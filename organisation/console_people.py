@@ -15,7 +15,7 @@ from config.forms import apply_errors
 
 from . import services
 from .console_common import activation_label, beheerder_required, form_page, list_page
-from .console_forms import StaffForm, StudentForm
+from .console_forms import AccountForm, StaffForm, StudentForm
 from .invitations import STAFF_ROLES, staff_invite, student_add
 from .models import User
 
@@ -158,4 +158,35 @@ def student_create(request):
             "Voor veel studenten tegelijk: importeer een CSV-bestand. Kies de kwalificatie met "
             "de dossierversie waarop de student examen doet."
         ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@beheerder_required
+def person_edit(request, pk: int):
+    """Name, address and school account of a student or a staff member."""
+    person = get_object_or_404(
+        User.objects.filter(role__in=(User.Role.STUDENT, *STAFF_ROLES)), pk=pk
+    )
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "sso_identifier": person.sso_identifier or "",
+    }
+    form = AccountForm(request.POST or None, initial=initial)
+    back = "console:student" if person.role == User.Role.STUDENT else "console:staff_member"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(user=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("De gegevens zijn bewaard."))
+            return redirect(back, person.pk)
+    return form_page(
+        request,
+        form,
+        title=_("%(name)s bewerken") % {"name": person.display_name},
+        intro=_("Gebruikersnaam: %(u)s") % {"u": person.username},
     )

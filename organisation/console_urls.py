@@ -26,6 +26,7 @@ urlpatterns = [
     path("leerbedrijven/", views.leerbedrijven, name="leerbedrijven"),
     path("leerbedrijven/nieuw/", views.leerbedrijf_create, name="leerbedrijf_create"),
     path("leerbedrijven/<int:pk>/", views.leerbedrijf_edit, name="leerbedrijf_edit"),
+    path("personen/<int:pk>/", console_people.person_edit, name="person_edit"),
     path("medewerkers/", console_people.staff, name="staff"),
     path("medewerkers/nieuw/", console_people.staff_create, name="staff_create"),
     path("medewerkers/<int:pk>/", console_people.staff_member, name="staff_member"),

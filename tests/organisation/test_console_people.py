@@ -36,6 +36,7 @@ def _get_views(w):
         reverse("console:student_create"),
         reverse("console:praktijkopleider_edit", args=[po.pk]),
         reverse("console:bpv_edit", args=[_bpv(w).pk]),
+        reverse("console:person_edit", args=[w["student"].pk]),
     ]
 
 
@@ -71,7 +72,7 @@ def test_everyone_else_gets_404_and_writes_nothing(client, world, role):
         "praktijkopleider": world["praktijkopleider"].praktijkopleider.pk,
         "starts_on": "2020-01-01",
     }
-    writes = [_get_views(world)[i] for i in (1, 3, 4, 5)]  # the forms; the others are GET-only
+    writes = [_get_views(world)[i] for i in (1, 3, 4, 5, 6)]  # forms; the others are GET-only
     for url in writes + _post_only_views(world):
         assert client.post(url, data).status_code == 404, url
     assert not User.objects.filter(username="indringer").exists()
@@ -80,6 +81,7 @@ def test_everyone_else_gets_404_and_writes_nothing(client, world, role):
     assert _bpv(world).starts_on != datetime.date(2020, 1, 1)
     assert Praktijkopleider.objects.get(user=world["praktijkopleider"]).user.first_name != "X"
     assert not OutgoingMail.objects.exists()
+    assert User.objects.get(pk=world["student"].pk).first_name != "X"
 
 
 def test_anonymous_is_sent_to_login(client, world):
@@ -454,3 +456,31 @@ def test_another_praktijkopleiders_records_do_not_hold_a_bpv(client, world):
     client.force_login(world["beheerder"])
     assert client.post(reverse("console:bpv_delete", args=[early.pk])).status_code == 302
     assert not BpvPeriode.objects.filter(pk=early.pk).exists()
+
+
+def test_link_a_school_account_and_correct_a_name(client, world):
+    client.force_login(world["beheerder"])
+    url = reverse("console:person_edit", args=[world["student"].pk])
+    data = {
+        "first_name": "Stijn",
+        "last_name": "Student",
+        "email": "stijn@student.example",
+        "sso_identifier": "s1@roc.example",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    student = User.objects.get(pk=world["student"].pk)
+    assert (student.first_name, student.sso_identifier) == ("Stijn", "s1@roc.example")
+    change = LogEntry.objects.filter(
+        content_type__model="user", object_pk=str(student.pk), action=LogEntry.Action.UPDATE
+    ).latest("timestamp")
+    assert change.changes_dict["sso_identifier"] == ["None", "s1@roc.example"]
+    assert change.actor == world["beheerder"]
+    # Someone else's school account is refused; nothing changes.
+    url = reverse("console:person_edit", args=[world["docent"].pk])
+    response = client.post(url, {**data, "first_name": "Dubbel"})
+    assert response.status_code == 400
+    assert User.objects.get(pk=world["docent"].pk).first_name != "Dubbel"
+    # A praktijkopleider is edited with their leerbedrijf, not here.
+    url = reverse("console:person_edit", args=[world["praktijkopleider"].pk])
+    assert client.get(url).status_code == 404
