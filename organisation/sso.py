@@ -15,7 +15,7 @@ the signature check against the provider's JWKS). What it leaves to us, and this
 """
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -388,6 +388,13 @@ def provider_logout_url(request) -> str | None:
         log.warning("logout at the school skipped: %s", exc)
         return None
     if not endpoint:
+        return None
+    parts = urlsplit(endpoint)
+    if f"{parts.scheme}://{parts.netloc}" not in settings.BEKWAAM_OIDC_LOGOUT_ORIGINS:
+        # The Content-Security-Policy (form-action) would stop the browser there anyway.
+        log.warning(
+            "logout at the school skipped: %s is not in BEKWAAM_OIDC_LOGOUT_ORIGINS", endpoint
+        )
         return None
     query = urlencode(
         {

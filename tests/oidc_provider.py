@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import clear_url_caches
 
-from config.sso_settings import sso_settings
+from config.sso_settings import sso_settings, with_sso_form_action
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 SCRIPT = BASE_DIR / "tests" / "oidc" / "provider.mjs"
@@ -151,7 +151,10 @@ def sso_enabled(provider: OpenIDProvider, **extra: str):
     values = sso_settings(sso_env(provider, **extra))
     backends = [*settings.AUTHENTICATION_BACKENDS, "organisation.sso.SchoolOIDCBackend"]
     cache.delete("bekwaam:oidc:discovery")
-    with override_settings(**values, AUTHENTICATION_BACKENDS=backends):
+    csp = with_sso_form_action(
+        settings.CONTENT_SECURITY_POLICY, values["BEKWAAM_OIDC_LOGOUT_ORIGINS"]
+    )
+    with override_settings(**values, AUTHENTICATION_BACKENDS=backends, CONTENT_SECURITY_POLICY=csp):
         _reload_urls()
         try:
             yield values

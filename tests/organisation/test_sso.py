@@ -12,11 +12,13 @@ import pytest
 import requests
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from config.sso_settings import parse_role_map, sso_settings
 from organisation.models import User
 from organisation.services import user_create
+from organisation.sso import discovery
 from tests.oidc_provider import (
     OTHER_CLIENT_ID,
     TEST_REDIRECT,
@@ -114,6 +116,10 @@ def test_settings_from_the_environment():
     assert values["BEKWAAM_OIDC_CREATE_USERS"] == []  # provisioning is off by default
     assert values["OIDC_CREATE_USER"] is False
     assert values["OIDC_USE_PKCE"] is True
+    # Logging out at the school may leave only for the school's own origin (CSP form-action).
+    assert values["BEKWAAM_OIDC_LOGOUT_ORIGINS"] == ["https://connect.surfconext.nl"]
+    assert sso_settings({})["BEKWAAM_OIDC_LOGOUT_ORIGINS"] == []
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] == ["'self'"]
 
 
 @pytest.mark.parametrize("bad", ["staff:beheerder", "extern:praktijkopleider", "student"])
@@ -351,4 +357,15 @@ def test_logout_after_password_login_stays_in_bekwaam(client, sso, sanne):
     assert SESSION_KEY in client.session
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert SESSION_KEY not in client.session
+
+
+def test_logout_never_leaves_for_an_origin_outside_the_policy(client, sso, sanne, provider):
+    back = sign_in_at_provider(start(client), "s100001", "http://testserver/")
+    client.get(callback_path(back))
+    assert SESSION_KEY in client.session
+    doc = {**discovery(), "end_session_endpoint": "https://elders.example/logout"}
+    cache.set("bekwaam:oidc:discovery", doc)
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
     assert SESSION_KEY not in client.session
