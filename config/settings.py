@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.sso_settings import sso_settings
+from config.sso_settings import sso_settings, with_sso_form_action
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BEKWAAM_VAR_DIR", BASE_DIR / "var"))
@@ -283,6 +283,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# After a school sign-in, logging out continues at the school's provider (organisation.sso).
+CONTENT_SECURITY_POLICY = with_sso_form_action(
+    CONTENT_SECURITY_POLICY, _SSO["BEKWAAM_OIDC_LOGOUT_ORIGINS"]
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

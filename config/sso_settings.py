@@ -6,6 +6,7 @@ Nothing here is on unless BEKWAAM_OIDC_CLIENT_ID and an issuer or discovery URL 
 """
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 # The roles a school account may ever be given by the sign-in itself. Beheerders are made in
 # Bekwaam, never by a claim; praktijkopleiders are external and come by invite.
@@ -32,6 +33,19 @@ def parse_role_map(value: str) -> dict[str, str]:
     return mapping
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def with_sso_form_action(csp: dict, origins: list[str]) -> dict:
+    """The Content-Security-Policy with the school's logout origins added to form-action:
+    browsers apply form-action to the redirect after the logout form is posted."""
+    directives = dict(csp["DIRECTIVES"])
+    directives["form-action"] = [*directives["form-action"], *origins]
+    return {**csp, "DIRECTIVES": directives}
+
+
 def sso_settings(environ: Mapping[str, str]) -> dict:
     """The Django settings (mozilla-django-oidc's OIDC_* and Bekwaam's own) for `environ`."""
 
@@ -53,9 +67,15 @@ def sso_settings(environ: Mapping[str, str]) -> dict:
     match_field = get("BEKWAAM_OIDC_MATCH_FIELD", "sso_identifier")
     if match_field not in {"sso_identifier", "username", "email"}:
         raise ValueError("BEKWAAM_OIDC_MATCH_FIELD must be sso_identifier, username or email")
+    logout_origins = sorted(
+        {_origin(url) for url in (issuer, discovery_url, get("BEKWAAM_OIDC_LOGOUT_ORIGIN")) if url}
+    )
     return {
         "BEKWAAM_OIDC_ENABLED": enabled,
         "BEKWAAM_OIDC_ISSUER": issuer,
+        # The logout form's redirect to the school's end_session_endpoint must pass the
+        # Content-Security-Policy's form-action: only these origins (with_sso_form_action).
+        "BEKWAAM_OIDC_LOGOUT_ORIGINS": logout_origins if enabled else [],
         "BEKWAAM_OIDC_DISCOVERY_URL": discovery_url,
         # The claim whose value identifies a person, and the User field it is compared with.
         "BEKWAAM_OIDC_IDENTIFIER_CLAIM": get(
@@ -85,4 +105,8 @@ def sso_settings(environ: Mapping[str, str]) -> dict:
         "OIDC_CREATE_USER": bool(create_roles),
         "OIDC_TIMEOUT": int(get("BEKWAAM_OIDC_TIMEOUT", "10")),
         "OIDC_AUTHENTICATION_CALLBACK_URL": "oidc_authentication_callback",
+        # Kept in the session as the id_token_hint of the logout at the school's provider.
+        "OIDC_STORE_ID_TOKEN": True,
+        # mozilla-django-oidc's hook name; Bekwaam's own logout view calls it (organisation.sso).
+        "OIDC_OP_LOGOUT_URL_METHOD": "organisation.sso.provider_logout_url",
     }

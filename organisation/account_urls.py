@@ -12,7 +12,7 @@ from django.urls import path
 from config.forms import LoginForm
 
 from .forms import PasswordResetRequestForm
-from .sso import SchoolCallbackView, SchoolSignInView
+from .sso import LogoutView, SchoolCallbackView, SchoolSignInView
 
 urlpatterns = [
     path(
@@ -23,7 +23,8 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's LogoutView, which also logs out at the school after a school sign-in.
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",

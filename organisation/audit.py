@@ -10,6 +10,7 @@ import logging
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -69,7 +70,9 @@ def _view_object(request) -> tuple[str, str]:
 
 class AuditMiddleware:
     """Records the 404s that views raise (the get_*_for_user access helpers refusing an
-    object; an unknown URL never reaches a view) and every attachment served."""
+    object; an unknown URL never reaches a view), the 403s (someone who may see an object
+    but not act on it, e.g. portfolios.permissions.require_reviewer) and every attachment
+    served."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,7 +87,7 @@ class AuditMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, Http404):
+        if isinstance(exception, Http404 | PermissionDenied):
             what, pk = _view_object(request)
             audit_refused(request, what, pk)
         return None

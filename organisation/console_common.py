@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 PAGE_SIZE = 25
 
@@ -70,3 +72,19 @@ def form_page(request, form, *, title, status=None, intro=""):
         {"form": form, "title": title, "intro": intro},
         status=status,
     )
+
+
+def activation_label(user) -> str:
+    if not user.is_active:
+        return _("gedeactiveerd")
+    if user.has_usable_password():
+        return _("actief")
+    if user.activation_sent_at:
+        return _("activatie verstuurd %(when)s") % {
+            "when": formats.date_format(timezone.localtime(user.activation_sent_at), "DATE_FORMAT")
+        }
+    return _("nog niet geactiveerd")
+
+
+def date_or_dash(d) -> str:
+    return formats.date_format(d, "DATE_FORMAT") if d else "—"

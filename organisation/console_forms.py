@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import IdChoiceField, IdsChoiceField
 from qualifications.models import Qualification
 
-from .models import AuditEntry, Cohort, Enrolment, Praktijkopleider, School, User
+from .models import AuditEntry, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
 
 
 class _Names(IdsChoiceField):
@@ -115,6 +115,97 @@ class AuditFilterForm(forms.Form):
     )
     until = forms.DateField(
         label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StaffForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        choices=[
+            (User.Role.DOCENT, _("Docent")),
+            (User.Role.ASSESSOR, _("Assessor")),
+            (User.Role.BEHEERDER, _("Beheerder")),
+        ],
+    )
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(label=_("E-mailadres"), help_text=_("Hierheen gaat de activatielink."))
+    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    sso_identifier = forms.CharField(
+        label=_("Schoolaccount"),
+        max_length=255,
+        required=False,
+        help_text=_("Alleen als je school inloggen met het schoolaccount gebruikt."),
+    )
+
+
+class StudentForm(forms.Form):
+    username = forms.CharField(
+        label=_("Studentnummer"),
+        max_length=150,
+        help_text=_("Het studentnummer is ook de gebruikersnaam."),
+    )
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        required=False,
+        help_text=_(
+            "Hierheen gaat de activatielink. Leeg: de student logt in met het schoolaccount."
+        ),
+    )
+    sso_identifier = forms.CharField(label=_("Schoolaccount"), max_length=255, required=False)
+    qualification = _Qualification(label=_("Kwalificatie en dossierversie"), queryset=None)
+    cohort = IdChoiceField(label=_("Klas"), queryset=None, required=False)
+    started_on = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualification"].queryset = _qualifications()
+        self.fields["cohort"].queryset = Cohort.objects.order_by("-start_year", "name")
+
+
+class PraktijkopleiderForm(forms.Form):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(label=_("E-mailadres"))
+    leerbedrijf = IdChoiceField(label=_("Leerbedrijf"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leerbedrijf"].queryset = Leerbedrijf.objects.order_by("name")
+
+
+class BpvEditForm(forms.Form):
+    """The student of a BPV-periode stays; its praktijkopleider (and with it the
+    leerbedrijf) and dates can change."""
+
+    praktijkopleider = _PoChoice(label=_("Praktijkopleider"), queryset=None)
+    starts_on = forms.DateField(
+        label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Einddatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
+            "user", "leerbedrijf"
+        )
+
+
+class AccountForm(forms.Form):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mailadres"), required=False)
+    sso_identifier = forms.CharField(
+        label=_("Schoolaccount"),
+        max_length=255,
+        required=False,
+        help_text=_("Waarmee deze persoon inlogt met het schoolaccount; leeg: niet gekoppeld."),
     )
 
 

@@ -9,19 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.forms import apply_errors
 from qualifications.models import Qualification
 
-from . import bpv_import, services
-from .console_common import beheerder_required, form_page, list_page
+from . import services
+from .console_common import activation_label, beheerder_required, form_page, list_page
 from .console_forms import (
-    BpvForm,
     CohortForm,
-    CsvUploadForm,
     EnrolForm,
     LeerbedrijfForm,
 )
@@ -30,7 +27,6 @@ from .models import (
     Cohort,
     Enrolment,
     Leerbedrijf,
-    Praktijkopleider,
     User,
 )
 
@@ -131,18 +127,6 @@ def cohort_edit(request, pk: int):
 # --- Students -------------------------------------------------------------------------------
 
 
-def _activation_label(user: User) -> str:
-    if not user.is_active:
-        return _("gedeactiveerd")
-    if user.has_usable_password():
-        return _("actief")
-    if user.activation_sent_at:
-        return _("activatie verstuurd %(when)s") % {
-            "when": formats.date_format(timezone.localtime(user.activation_sent_at), "DATE_FORMAT")
-        }
-    return _("nog niet geactiveerd")
-
-
 @require_GET
 @beheerder_required
 def students(request):
@@ -173,8 +157,10 @@ def students(request):
                 or "—",
                 None,
             ),
-            (_activation_label(u), None),
+            (activation_label(u), None),
         ],
+        new_url=reverse("console:student_create"),
+        new_label=_("Nieuwe student"),
         extra=[(reverse("organisation:import_students"), _("Studenten importeren (CSV)"))],
     )
 
@@ -198,7 +184,7 @@ def _student_page(request, student: User, enrol_form=None, status=200):
         {
             "student": student,
             "enrolments": enrolments,
-            "activation": _activation_label(student),
+            "activation": activation_label(student),
             "enrol_form": enrol_form or EnrolForm(),
         },
         status=status,
@@ -318,106 +304,6 @@ def leerbedrijf_edit(request, pk: int):
             return redirect("console:leerbedrijven")
     return form_page(
         request, form, title=_("Leerbedrijf %(name)s bewerken") % {"name": bedrijf.name}
-    )
-
-
-@require_GET
-@beheerder_required
-def praktijkopleiders(request):
-    qs = Praktijkopleider.objects.select_related("user", "leerbedrijf").order_by(
-        "user__last_name", "user__username", "pk"
-    )
-    return list_page(
-        request,
-        title=_("Praktijkopleiders"),
-        qs=qs,
-        fields=["user__first_name", "user__last_name", "user__email", "leerbedrijf__name"],
-        columns=[_("Naam"), _("E-mailadres"), _("Leerbedrijf"), _("Account")],
-        row=lambda p: [
-            (p.user.display_name, None),
-            (p.user.email or "—", None),
-            (p.leerbedrijf.name, None),
-            (_activation_label(p.user), None),
-        ],
-        new_url=reverse("organisation:invite"),
-        new_label=_("Praktijkopleider uitnodigen"),
-    )
-
-
-# --- BPV-periodes ---------------------------------------------------------------------------
-
-
-def _date(d) -> str:
-    return formats.date_format(d, "DATE_FORMAT") if d else "—"
-
-
-@require_GET
-@beheerder_required
-def bpv_periodes(request):
-    qs = BpvPeriode.objects.select_related(
-        "enrolment__student", "enrolment__qualification", "leerbedrijf", "praktijkopleider__user"
-    ).order_by("-starts_on", "pk")
-    return list_page(
-        request,
-        title=_("BPV-periodes"),
-        qs=qs,
-        fields=[
-            "enrolment__student__username",
-            "enrolment__student__last_name",
-            "leerbedrijf__name",
-            "praktijkopleider__user__last_name",
-            "praktijkopleider__user__email",
-        ],
-        columns=[_("Student"), _("Leerbedrijf"), _("Praktijkopleider"), _("Van"), _("Tot en met")],
-        row=lambda b: [
-            (
-                b.enrolment.student.display_name,
-                reverse("console:student", args=[b.enrolment.student_id]),
-            ),
-            (b.leerbedrijf.name, None),
-            (b.praktijkopleider.user.display_name, None),
-            (_date(b.starts_on), None),
-            (_date(b.ends_on), None),
-        ],
-        new_url=reverse("console:bpv_create"),
-        new_label=_("Nieuwe BPV-periode"),
-        extra=[(reverse("console:bpv_import"), _("BPV-periodes importeren (CSV)"))],
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@beheerder_required
-def bpv_create(request):
-    form = BpvForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bpv_periode_create(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("De BPV-periode is toegevoegd."))
-            return redirect("console:bpv")
-    return form_page(request, form, title=_("Nieuwe BPV-periode"))
-
-
-@require_http_methods(["GET", "POST"])
-@beheerder_required
-def bpv_import_view(request):
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
-    errors, result, status = [], None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = bpv_import.bpv_periodes_import(data=form.cleaned_data["file"].read())
-            except bpv_import.StudentImportError as exc:  # BpvImportError, or unreadable
-                errors, status = exc.errors, 400
-        else:
-            status = 400
-    return render(
-        request,
-        "organisation/console/bpv_import.html",
-        {"form": form, "errors": errors, "result": result, "columns": bpv_import.COLUMNS},
-        status=status,
     )
 
 

@@ -84,6 +84,25 @@ def user_set_active(*, user: User, active: bool, by: User) -> User:
 
 
 @transaction.atomic
+def user_update(
+    *, user: User, first_name: str, last_name: str, email: str, sso_identifier: str = ""
+) -> User:
+    """A beheerder corrects a name or address, or links (or unlinks, or moves) the school
+    account someone signs in with; a praktijkopleider's address is changed with their
+    login (bpv_services.praktijkopleider_update)."""
+    if user.role == User.Role.PRAKTIJKOPLEIDER:
+        raise ValidationError(_("Een praktijkopleider bewerk je bij de praktijkopleiders."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = email.strip().lower()
+    user.sso_identifier = sso_identifier.strip() or None
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
 def password_reset_request(*, email: str, users) -> None:
     """Queue a reset mail for each account `users(email)` gives (Django's get_users)."""
     for user in users(email):

@@ -9,18 +9,23 @@ the signature check against the provider's JWKS). What it leaves to us, and this
 - who a school account is in Bekwaam: an existing account by the configured identifier, or a
   new one only under the explicit rule BEKWAAM_OIDC_CREATE_USERS, with a role taken from the
   affiliation map; never a role nobody gave, never beheerder or staff;
-- a clear Dutch page for every refusal instead of the library's redirect or a 400/500.
+- a clear Dutch page for every refusal instead of the library's redirect or a 400/500;
+- logging out at the school too (RP-initiated logout) when the person signed in with their
+  school account and the provider's discovery names an end_session_endpoint.
 """
 
 import logging
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -364,3 +369,49 @@ class SchoolCallbackView(OIDCAuthenticationCallbackView):
         else:
             reason = "state"
         return refused(request, reason)
+
+
+# --- Logging out at the school too (OpenID Connect RP-Initiated Logout 1.0) ----------------
+
+
+def provider_logout_url(request) -> str | None:
+    """Where to send someone who signed in with their school account when they log out of
+    Bekwaam, so the school's session ends too and the next person at a shared computer
+    is asked to sign in again. None for a password login, or when the provider offers no
+    end_session_endpoint or cannot be reached (then only Bekwaam's session ends)."""
+    id_token = request.session.get("oidc_id_token")
+    if not settings.BEKWAAM_OIDC_ENABLED or not id_token:
+        return None
+    try:
+        endpoint = discovery().get("end_session_endpoint")
+    except SsoUnavailable as exc:
+        log.warning("logout at the school skipped: %s", exc)
+        return None
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint)
+    if f"{parts.scheme}://{parts.netloc}" not in settings.BEKWAAM_OIDC_LOGOUT_ORIGINS:
+        # The Content-Security-Policy (form-action) would stop the browser there anyway.
+        log.warning(
+            "logout at the school skipped: %s is not in BEKWAAM_OIDC_LOGOUT_ORIGINS", endpoint
+        )
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(
+                resolve_url(settings.LOGOUT_REDIRECT_URL)
+            ),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only); after a school sign-in, on to the school's logout."""
+
+    def post(self, request, *args, **kwargs):
+        at_school = provider_logout_url(request)  # before the session, and its token, go
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_school) if at_school else response

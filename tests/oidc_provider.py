@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import clear_url_caches
 
-from config.sso_settings import sso_settings
+from config.sso_settings import sso_settings, with_sso_form_action
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 SCRIPT = BASE_DIR / "tests" / "oidc" / "provider.mjs"
@@ -74,6 +74,11 @@ class OpenIDProvider:
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
                     "redirect_uris": redirect_uris,
+                    # Where the school's logout may send the browser back: Bekwaam's login.
+                    "post_logout_redirect_uris": [
+                        uri.replace("/accounts/school/callback/", "/accounts/login/")
+                        for uri in redirect_uris
+                    ],
                 },
                 {
                     "client_id": OTHER_CLIENT_ID,
@@ -146,7 +151,10 @@ def sso_enabled(provider: OpenIDProvider, **extra: str):
     values = sso_settings(sso_env(provider, **extra))
     backends = [*settings.AUTHENTICATION_BACKENDS, "organisation.sso.SchoolOIDCBackend"]
     cache.delete("bekwaam:oidc:discovery")
-    with override_settings(**values, AUTHENTICATION_BACKENDS=backends):
+    csp = with_sso_form_action(
+        settings.CONTENT_SECURITY_POLICY, values["BEKWAAM_OIDC_LOGOUT_ORIGINS"]
+    )
+    with override_settings(**values, AUTHENTICATION_BACKENDS=backends, CONTENT_SECURITY_POLICY=csp):
         _reload_urls()
         try:
             yield values
@@ -155,10 +163,13 @@ def sso_enabled(provider: OpenIDProvider, **extra: str):
     _reload_urls()
 
 
-def sign_in_at_provider(authorize_url: str, login: str, stop_at: str) -> str:
+def sign_in_at_provider(
+    authorize_url: str, login: str, stop_at: str, session: requests.Session | None = None
+) -> str:
     """Do what a person does at the school's sign-in page; return the URL it sends the
-    browser back to (which starts with `stop_at`), without following it."""
-    session = requests.Session()
+    browser back to (which starts with `stop_at`), without following it. Pass `session` to
+    keep the provider's cookies, as a browser does."""
+    session = session or requests.Session()
     page = session.get(authorize_url, timeout=10)
     page.raise_for_status()
     action = re.search(r'<form method="post" action="([^"]+)"', page.text)

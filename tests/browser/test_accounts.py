@@ -66,6 +66,19 @@ def test_student_signs_in_with_school_account(page, live_server, sso, sanne):
     # A school account has no password in Bekwaam, so nothing offers to change one.
     expect(page.get_by_role("link", name="Wachtwoord wijzigen")).to_have_count(0)
 
+    # Logging out ends the session at the school too: the provider confirms, then sends the
+    # browser back to Bekwaam's login page, and the next school sign-in asks again.
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:\d+/session/end"))
+    page.locator("button[name=logout][value=yes]").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/accounts/login/$"))
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Inloggen met je schoolaccount").click()
+    page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:\d+/interaction/"))
+
 
 def test_unknown_school_account_gets_a_clear_page(page, live_server, sso, sanne):
     sign_in_at_school(page, "s999999")

@@ -2,6 +2,8 @@
 imports students, links a praktijkopleider to a student by BPV CSV and sets a kerntaak to
 4-ogen; the praktijkopleider then sees exactly that student. axe on every page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -129,4 +131,38 @@ def test_beheerder_sets_up_a_klas_and_the_praktijkopleider_sees_the_student(
     page.goto("/portfolio/")
     expect(page.locator("main")).to_contain_text("Ada Jansen")
     expect(page.locator("main")).not_to_contain_text("Bo de Vries")
+    assert_no_axe_violations(page)
+
+
+def test_beheerder_adds_a_docent_who_activates_and_lands_on_the_klassen(
+    page, live_server, school, mailoutbox
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "bea", PASSWORD)
+    page.get_by_role("link", name="Medewerkers: docenten, assessoren en beheerders").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Nieuwe medewerker").click()
+    page.select_option("#id_role", label="Docent")
+    page.fill("#id_first_name", "Daan")
+    page.fill("#id_last_name", "de Vries")
+    page.fill("#id_email", "daan@school.example")
+    page.fill("#id_username", "dvries")
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".alert-success")).to_contain_text("daan@school.example")
+    expect(page.locator("main")).to_contain_text("activatie verstuurd")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    logout(page)
+
+    link = re.search(r"https?://\S+?(/account/uitnodiging/\S+/)", mailoutbox[-1].body).group(1)
+    page.goto(link)
+    assert_no_axe_violations(page)
+    page.fill("#id_new_password1", "een-heel-lang-wachtwoord-42")
+    page.fill("#id_new_password2", "een-heel-lang-wachtwoord-42")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Wachtwoord instellen en inloggen").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/klassen/$"))
+    expect(page.locator("header")).to_contain_text("Daan de Vries")
     assert_no_axe_violations(page)

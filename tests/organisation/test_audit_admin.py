@@ -241,3 +241,16 @@ def test_a_school_sign_in_is_recorded_as_sso(rf, users):
     user.backend = "mozilla_django_oidc.auth.OIDCAuthenticationBackend"
     on_logged_in(sender=None, request=rf.get("/oidc/callback/"), user=user)
     assert AuditEntry.objects.get(kind="sso").actor == user
+
+
+def test_refused_action_403_is_recorded(client, world):
+    # The mentor may read the portfolio but not sign off: a 403, recorded like the 404s.
+    client.force_login(world["docent"])
+    url = reverse("portfolios:sign_off", args=[world["enrolment"].pk, world["w1"].code])
+    assert client.post(url, {"declaration": "on"}).status_code == 403
+    entry = AuditEntry.objects.get(kind="refused")
+    assert (entry.actor, entry.object_type, entry.path) == (
+        world["docent"],
+        "portfolios:sign_off",
+        url,
+    )

@@ -5,16 +5,20 @@ provider's side; the token and userinfo requests are real HTTP between Bekwaam's
 oidc-provider.
 """
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+import re
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
+import requests
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from config.sso_settings import parse_role_map, sso_settings
 from organisation.models import User
 from organisation.services import user_create
+from organisation.sso import discovery
 from tests.oidc_provider import (
     OTHER_CLIENT_ID,
     TEST_REDIRECT,
@@ -112,6 +116,10 @@ def test_settings_from_the_environment():
     assert values["BEKWAAM_OIDC_CREATE_USERS"] == []  # provisioning is off by default
     assert values["OIDC_CREATE_USER"] is False
     assert values["OIDC_USE_PKCE"] is True
+    # Logging out at the school may leave only for the school's own origin (CSP form-action).
+    assert values["BEKWAAM_OIDC_LOGOUT_ORIGINS"] == ["https://connect.surfconext.nl"]
+    assert sso_settings({})["BEKWAAM_OIDC_LOGOUT_ORIGINS"] == []
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] == ["'self'"]
 
 
 @pytest.mark.parametrize("bad", ["staff:beheerder", "extern:praktijkopleider", "student"])
@@ -292,3 +300,72 @@ def test_refused_school_sign_ins_do_not_lock_out_the_school(client, sso, sanne, 
     response = client.get(sign_in(client, "s100001"))
     assert response.status_code == 302
     assert response.wsgi_request.session[SESSION_KEY] == str(sanne.pk)
+
+
+# --- Logging out at the school too (RP-initiated logout) -----------------------------------
+
+
+def _follow_at_provider(browser, url: str, stop_at: str) -> str | None:
+    """Follow the provider's redirects; the URL back to Bekwaam, or None if it stops at a
+    page (its sign-in form)."""
+    response = browser.get(url, allow_redirects=False, timeout=10)
+    for _ in range(10):
+        if not response.is_redirect:
+            return None
+        location = urljoin(response.url, response.headers["Location"])
+        if location.startswith(stop_at):
+            return location
+        response = browser.get(location, allow_redirects=False, timeout=10)
+    raise AssertionError("redirect loop at the provider")
+
+
+def test_logout_after_school_sign_in_ends_the_school_session_too(client, sso, sanne, provider):
+    browser = requests.Session()  # the provider's cookies, as a browser keeps them
+    back = sign_in_at_provider(start(client), "s100001", "http://testserver/", session=browser)
+    client.get(callback_path(back))
+    assert int(client.session[SESSION_KEY]) == sanne.pk
+    # While the school session lives, the school does not ask again: straight back.
+    assert _follow_at_provider(browser, start(client), "http://testserver/") is not None
+
+    response = client.post(reverse("logout"))
+    assert SESSION_KEY not in client.session
+    assert response.status_code == 302
+    end_session = response["Location"]
+    assert end_session.startswith(f"{provider.issuer}/session/end?")
+    query = parse_qs(urlsplit(end_session).query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/accounts/login/"]
+    assert query["client_id"] == [settings.OIDC_RP_CLIENT_ID]
+    assert query["id_token_hint"][0].count(".") == 2
+
+    # The provider asks to confirm (its page submits itself in a browser), then sends the
+    # browser back to Bekwaam's login page.
+    page = browser.get(end_session, timeout=10)
+    xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text).group(1)
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text).group(1)
+    done = browser.post(
+        urljoin(page.url, action), data={"xsrf": xsrf, "logout": "yes"}, allow_redirects=False
+    )
+    assert done.headers["Location"] == "http://testserver/accounts/login/"
+    # The school session is gone: the next sign-in asks for the school login again.
+    assert _follow_at_provider(browser, start(client), "http://testserver/") is None
+
+
+def test_logout_after_password_login_stays_in_bekwaam(client, sso, sanne):
+    sanne.set_password("een-heel-lang-wachtwoord-42")
+    sanne.save()
+    client.post(reverse("login"), {"username": "100001", "password": "een-heel-lang-wachtwoord-42"})
+    assert SESSION_KEY in client.session
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert SESSION_KEY not in client.session
+
+
+def test_logout_never_leaves_for_an_origin_outside_the_policy(client, sso, sanne, provider):
+    back = sign_in_at_provider(start(client), "s100001", "http://testserver/")
+    client.get(callback_path(back))
+    assert SESSION_KEY in client.session
+    doc = {**discovery(), "end_session_endpoint": "https://elders.example/logout"}
+    cache.set("bekwaam:oidc:discovery", doc)
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert SESSION_KEY not in client.session
