@@ -78,7 +78,7 @@ class InboxQuery:
 def _waiting(user: User) -> QuerySet[Evidence]:
     """Submitted evidence this praktijkopleider may review now (the BPV rule, in SQL)."""
     if user.role != User.Role.PRAKTIJKOPLEIDER:
-        return Evidence.objects.none()
+        return with_status(Evidence.objects.none())
     latest = EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number")
     return (
         with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
