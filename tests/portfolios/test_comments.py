@@ -90,9 +90,7 @@ def test_bad_input_and_drafts_write_nothing(client, talk):
     )
     assert post(client, talk, "x" * 5001).status_code == 400
     draft = make_evidence(talk, title="Nog een concept")
-    response = client.post(
-        reverse("portfolios:comment_create", args=[draft.pk]), {"text": "Hallo"}
-    )
+    response = client.post(reverse("portfolios:comment_create", args=[draft.pk]), {"text": "Hallo"})
     assert response.status_code == 400
     assert "Dien het bewijsstuk eerst in" in response.content.decode()
     assert not Comment.objects.exists()

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import Notification
 from organisation import services as organisation_services
 from organisation.models import Praktijkopleider
-from portfolios import services
+from portfolios import bulk, services
 from portfolios.models import EvidenceEvent, SignOffEvent
 from qualifications.models import Werkproces
 from tests.portfolio_fixtures import checked_pdf, make_evidence
@@ -212,16 +213,36 @@ def test_bulk_accept_by_another_praktijkopleider_writes_nothing(client, two):
     assert EvidenceEvent.objects.current_kind(evidence=evidence) == "submitted"
 
 
-def test_bulk_sign_off_records_the_declaration_per_item(client, two):
-    accepted = submitted(two, "student", "Eerste")
-    services.evidence_review(reviewer=two["praktijkopleider"], evidence=accepted, accept=True)
-    w2 = Werkproces.objects.get(code="B1-K1-W2")
+@pytest.fixture
+def accepted_three(two):
+    """A bewijsstuk accepted for B1-K1-W1, B1-K1-W2 and P1-K1-W1 (each may be signed off,
+    with or without the sign-off guards); B1-K1-W2 is signed off already."""
+    evidence = make_evidence(two, title="Eerste")
+    codes = ["B1-K1-W1", "B1-K1-W2", "P1-K1-W1"]
+    services.evidence_update(
+        student=two["student"],
+        evidence=evidence,
+        title="Eerste",
+        reflection=evidence.reflection,
+        date=evidence.date,
+        links=[],
+        werkprocessen={wp: [] for wp in Werkproces.objects.filter(code__in=codes)},
+        files=[],
+        remove_files=[],
+    )
+    services.evidence_submit(student=two["student"], evidence=evidence)
+    services.evidence_review(reviewer=two["praktijkopleider"], evidence=evidence, accept=True)
     services.werkproces_sign_off(
         actor=two["praktijkopleider"],
         enrolment=two["enrolment"],
-        werkproces=w2,
+        werkproces=Werkproces.objects.get(code="B1-K1-W2"),
         declaration="Eerder",
     )
+    return two
+
+
+def test_bulk_sign_off_records_the_declaration_per_item(client, accepted_three):
+    two = accepted_three
     client.force_login(two["praktijkopleider"])
     url = reverse("portfolios:sign_off_many", args=[two["enrolment"].pk])
     page = client.get(url).content.decode()
@@ -240,6 +261,28 @@ def test_bulk_sign_off_records_the_declaration_per_item(client, two):
         assert event.declaration == str(services.SIGN_OFF_DECLARATION)
         assert event.actor == two["praktijkopleider"]
     assert "2 werkprocessen afgetekend" in response.content.decode()
+    # The student is told per werkproces.
+    assert (
+        Notification.objects.filter(
+            recipient=two["student"], dedup_key__startswith="sign-off-event:"
+        ).count()
+        == 3
+    )
+
+
+def test_bulk_sign_off_reports_what_the_service_refuses(accepted_three):
+    two = accepted_three
+    result = bulk.werkprocessen_sign_off(
+        actor=two["praktijkopleider"],
+        enrolment=two["enrolment"],
+        codes=["B1-K1-W2", "P2-K1-W1", "B1-K1-W1"],
+        declaration="Verklaring",
+    )
+    assert result.done == ["B1-K1-W1"]
+    assert [code for code, _reason in result.refused] == ["B1-K1-W2", "P2-K1-W1"]
+    assert "al afgetekend" in result.refused[0][1]
+    assert not SignOffEvent.objects.filter(werkproces__code="P2-K1-W1").exists()
+    assert SignOffEvent.objects.filter(werkproces__code="B1-K1-W2").count() == 1
 
 
 def test_bulk_sign_off_refusals_and_bad_input_write_nothing(client, two):
