@@ -8,6 +8,7 @@ from django.db.utils import DatabaseError
 from django.urls import reverse
 
 from notifications.models import Notification, OutgoingMail
+from organisation.models import AssessorAssignment
 from portfolios import comments
 from portfolios.models import Comment, CommentRevision
 from tests.portfolio_fixtures import make_evidence
@@ -166,3 +167,18 @@ def test_the_database_refuses_to_change_a_reactie(talk):
     with pytest.raises(DatabaseError), transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(author_name="Iemand anders")
     assert CommentRevision.objects.get().text == "Eerste tekst"
+
+
+def test_an_assigned_assessor_reads_the_evidence_not_the_conversation(client, talk):
+    AssessorAssignment.objects.create(assessor=talk["assessor"], cohort=talk["cohort"])
+    comments.comment_create(author=talk["student"], evidence=talk["evidence"], text="Onder ons")
+    client.force_login(talk["assessor"])
+    page = client.get(reverse("portfolios:evidence", args=[talk["evidence"].pk]))
+    assert page.status_code == 200
+    assert "Onder ons" not in page.content.decode() and 'id="reacties"' not in (
+        page.content.decode()
+    )
+    assert post(client, talk).status_code == 403
+    comment = Comment.objects.get()
+    assert client.get(reverse("portfolios:comment_edit", args=[comment.pk])).status_code == 404
+    assert Comment.objects.count() == 1
