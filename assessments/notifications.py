@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from notifications.services import absolute_url, notify, render_mail
+from notifications.services import absolute_url, notify_with_mail
 
 from .models import Vaststelling
 
@@ -13,24 +13,17 @@ def notify_result(*, vaststelling: Vaststelling) -> bool:
     enrolment = beoordeling.enrolment
     student = enrolment.student
     path = reverse("assessments:results", args=[enrolment.pk])
-    rendered = render_mail(
-        "assessments/mail/result",
-        {
-            "recipient": student,
+    written = notify_with_mail(
+        recipient=student,
+        template="assessments/mail/result",
+        context={
             "vaststelling": vaststelling,
             "werkproces": beoordeling.werkproces,
             "correction": vaststelling.number > 1,
             "url": absolute_url(path),
         },
-    )
-    written = notify(
-        recipient=student,
-        what=rendered.subject,
         link=path,
         actor=vaststelling.recorded_by,
         dedup_key=f"vaststelling:{vaststelling.pk}:user:{student.pk}",
-        mail=bool(student.email),
-        subject=rendered.subject,
-        body=rendered.body,
     )
     return written is not None

@@ -21,7 +21,7 @@ from config.tasks import enqueue_on_commit
 from . import tasks
 from .models import Notification, OutgoingMail
 
-__all__ = ["absolute_url", "mail_queue", "notify", "render_mail"]
+__all__ = ["absolute_url", "mail_queue", "notify", "notify_with_mail", "render_mail"]
 
 
 def _display_name(user) -> str:
@@ -150,6 +150,31 @@ def notify(
             recipient=recipient,
         )
     return notification
+
+
+def notify_with_mail(
+    *,
+    recipient,
+    template: str,
+    context: dict,
+    link: str,
+    dedup_key: str,
+    actor=None,
+    what: str = "",
+) -> Notification | None:
+    """The usual case: render `template` for this recipient, tell them in the app (`what`,
+    or the mail's subject) and by mail when they have an address. None when told before."""
+    rendered = render_mail(template, {"recipient": recipient, **context})
+    return notify(
+        recipient=recipient,
+        what=what or rendered.subject,
+        link=link,
+        actor=actor,
+        dedup_key=dedup_key,
+        mail=bool(recipient.email),
+        subject=rendered.subject,
+        body=rendered.body,
+    )
 
 
 @transaction.atomic

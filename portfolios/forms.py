@@ -241,3 +241,26 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Je reactie"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class BulkSignOffForm(forms.Form):
+    """Several werkprocessen of one student at once; the declaration is recorded per item."""
+
+    werkprocessen = forms.MultipleChoiceField(
+        label=_("Werkprocessen"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies minstens één werkproces.")},
+    )
+    confirm = forms.BooleanField(label=SIGN_OFF_DECLARATION, required=True)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["werkprocessen"].choices = choices

@@ -175,6 +175,50 @@ class EvidenceEvent(Event):
         return f"{self.get_kind_display()}: {self.evidence} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+# --- Conversation ---------------------------------------------------------------------------
+
+
+class Comment(models.Model):
+    """A reactie in the thread of one bewijsstuk. The row itself never changes: its text is
+    the newest CommentRevision, so an edit keeps what was said before (insert-only on
+    PostgreSQL, like the rest of the record)."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(_("naam"), max_length=255)
+    author_role = models.CharField(_("rol"), max_length=20)
+    created_at = models.DateTimeField(_("geplaatst op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reactie")
+        verbose_name_plural = _("reacties")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["evidence", "created_at"])]
+
+    def __str__(self):
+        return f"{self.author_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class CommentRevision(models.Model):
+    """One text of a reactie: the first is what was posted, each later one an edit."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("versie"))
+    text = models.TextField(_("tekst"))
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("versie van een reactie")
+        verbose_name_plural = _("versies van reacties")
+        ordering = ["comment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "number"], name="comment_revision_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.comment_id} v{self.number}"
+
+
 # --- Sign-off and "niet uitvoerbaar", per werkproces ---------------------------------------
 
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import absolute_url, mail_queue, notify, render_mail
+from notifications.services import absolute_url, mail_queue, notify, notify_with_mail, render_mail
 from organisation.models import Enrolment, Praktijkopleider, User
 from organisation.permissions import bpv_allows_review, open_bpv_periodes
 from qualifications.models import Werkproces
 
-from .models import EvidenceEvent, EvidenceNotification, SignOffEvent
+from .models import Comment, EvidenceEvent, EvidenceNotification, SignOffEvent
 
 
 def _evidence_path(event: EvidenceEvent) -> str:
@@ -117,28 +117,68 @@ def notify_sign_off(*, event: SignOffEvent) -> bool:
     student = enrolment.student
     werkproces: Werkproces = event.werkproces
     path = reverse("portfolios:werkproces", args=[enrolment.pk, werkproces.code])
-    signed = event.kind == SignOffEvent.Kind.SIGNED
-    rendered = render_mail(
-        "portfolios/mail/sign_off",
-        {
-            "recipient": student,
+    written = notify_with_mail(
+        recipient=student,
+        template="portfolios/mail/sign_off",
+        context={
             "event": event,
-            "signed": signed,
+            "signed": event.kind == SignOffEvent.Kind.SIGNED,
             "werkproces": werkproces,
             "url": absolute_url(path),
         },
-    )
-    written = notify(
-        recipient=student,
-        what=rendered.subject,
         link=path,
         actor=event.actor,
         dedup_key=f"sign-off-event:{event.pk}:user:{student.pk}",
-        mail=bool(student.email),
-        subject=rendered.subject,
-        body=rendered.body,
     )
     return written is not None
+
+
+def _conversation_others(comment: Comment) -> list[User]:
+    """Everyone in the thread but its author: the student, the praktijkopleiders who may
+    review this bewijsstuk today, and the mentors of the student's klas."""
+    evidence = comment.evidence
+    enrolment = evidence.enrolment
+    latest = evidence.versions.order_by("-number").only("submitted_at").first()
+    people = [enrolment.student]
+    if latest is not None:
+        submitted_on = timezone.localdate(latest.submitted_at)
+        people += [po.user for po in _praktijkopleiders_for(enrolment.pk, submitted_on)]
+        if enrolment.cohort_id:
+            people += list(enrolment.cohort.mentors.all())
+    seen = {comment.author_id}
+    others = []
+    for person in people:
+        if person.pk not in seen:
+            seen.add(person.pk)
+            others.append(person)
+    return others
+
+
+def notify_comment(*, comment: Comment, text: str) -> int:
+    """Tell the others in the thread that someone wrote a reactie (not edits: a corrected
+    typo is no news). Returns how many were told."""
+    evidence = comment.evidence
+    recipients = _conversation_others(comment)
+    path = reverse("portfolios:evidence", args=[evidence.pk]) + f"#reactie-{comment.pk}"
+    told = 0
+    for recipient in recipients:
+        written = notify_with_mail(
+            recipient=recipient,
+            template="portfolios/mail/comment",
+            context={
+                "comment": comment,
+                "text": text,
+                "code": evidence.werkproces.code,
+                "url": absolute_url(path),
+            },
+            what=_("%(name)s reageerde op een bewijsstuk bij %(code)s")
+            % {"name": comment.author_name, "code": evidence.werkproces.code},
+            link=path,
+            actor=comment.author,
+            dedup_key=f"comment:{comment.pk}:user:{recipient.pk}",
+        )
+        told += written is not None
+    return told
 
 
 def reviewed_again(*, event_id: int) -> bool:

@@ -17,7 +17,7 @@ from organisation.permissions import current_bpv_of, is_owner, review_bpv_of, vi
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
 
-from .models import Evidence, EvidenceFile, EvidenceStatus, EvidenceVersion
+from .models import Comment, Evidence, EvidenceFile, EvidenceStatus, EvidenceVersion
 
 
 def get_werkproces_for_enrolment(enrolment: Enrolment, code: str) -> Werkproces:
@@ -110,3 +110,30 @@ def can_edit_evidence(user, evidence: Evidence, status: str) -> bool:
         EvidenceStatus.DRAFT,
         EvidenceStatus.RETURNED,
     }
+
+
+def in_conversation(user, evidence: Evidence) -> bool:
+    """The thread of a bewijsstuk is between the student, their praktijkopleider(s) who may
+    review it (organisation.permissions.bpv_access) and the mentor(s) of their klas."""
+    if not user.is_authenticated:
+        return False
+    if is_owner(user, evidence.enrolment):
+        return True
+    if user.role == User.Role.DOCENT:
+        return evidence.enrolment.cohort_id is not None and (
+            evidence.enrolment.cohort.mentors.filter(pk=user.pk).exists()
+        )
+    return can_review_evidence(user, evidence)
+
+
+def get_comment_for_user(user, pk: int) -> Comment:
+    """A reactie in a thread this user takes part in; any other does not exist for them."""
+    try:
+        comment = Comment.objects.select_related("evidence").get(pk=pk)
+    except Comment.DoesNotExist as exc:
+        raise Http404 from exc
+    evidence = get_evidence_for_user(user, comment.evidence_id)
+    if not in_conversation(user, evidence):
+        raise Http404
+    comment.evidence = evidence
+    return comment

@@ -8,15 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisation.models import Enrolment, User
 from organisation.permissions import (
     is_owner,
-    reviewable_q,
     visible_enrolments,
 )
 from qualifications.models import Criterion, Kerntaak, Werkproces
@@ -443,48 +441,3 @@ def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[Portfoli
         PortfolioListRow(enrolment=e, signed_off=signed[e.pk], not_feasible=not_feasible[e.pk])
         for e in shown.object_list
     ]
-
-
-def _inbox_qs(user: User) -> QuerySet[Evidence]:
-    latest = EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number")
-    return (
-        with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
-        .filter(last_kind=EvidenceStatus.SUBMITTED)
-        # In a grace period only what was submitted within the BPV-periode waits for them.
-        .annotate(submitted_on=TruncDate(Subquery(latest.values("submitted_at")[:1])))
-        .filter(
-            reviewable_q(user, enrolment=OuterRef("enrolment_id"), day=OuterRef("submitted_on"))
-        )
-        .select_related("enrolment__student", "werkproces")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=EvidenceVersion.objects.order_by("number").only(
-                    "id", "evidence_id", "number", "title", "date", "submitted_at"
-                ),
-                to_attr="version_list",
-            ),
-            Prefetch(
-                "wp_links",
-                queryset=EvidenceLink.objects.select_related("werkproces").order_by(
-                    "werkproces__kerntaak__position", "werkproces__position"
-                ),
-                to_attr="link_list",
-            ),
-        )
-        .order_by("last_event_at", "pk")
-    )
-
-
-def inbox_for(*, user: User) -> list[EvidenceRow]:
-    """Submitted evidence waiting for this praktijkopleider, oldest first."""
-    if user.role != User.Role.PRAKTIJKOPLEIDER:
-        return []
-    return _rows(user, _inbox_qs(user))
-
-
-def inbox_page_for(*, user: User, page: object = 1) -> tuple[Page, list[EvidenceRow]]:
-    """One page of inbox_for(): the prefetches read only this page's bewijsstukken."""
-    qs = _inbox_qs(user) if user.role == User.Role.PRAKTIJKOPLEIDER else Evidence.objects.none()
-    shown = Paginator(qs, PAGE_SIZE).get_page(page)
-    return shown, _rows(user, shown.object_list)

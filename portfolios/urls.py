@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "portfolios"
 
 urlpatterns = [
     path("", views.portfolio_list, name="list"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/goedkeuren/", review_views.inbox_accept, name="inbox_accept"),
+    path("bewijs/<int:pk>/reageren/", review_views.comment_create, name="comment_create"),
+    path("reactie/<int:pk>/bewerken/", review_views.comment_edit, name="comment_edit"),
     path("bestand/<int:pk>/miniatuur/", views.file_thumbnail, name="thumbnail"),
     path("bewijs/<int:pk>/", views.evidence_detail, name="evidence"),
     path("bewijs/<int:pk>/bewerken/", views.evidence_edit, name="evidence_edit"),
@@ -14,6 +17,11 @@ urlpatterns = [
     path("bewijs/<int:pk>/beoordelen/", views.evidence_review, name="evidence_review"),
     path("bestand/<int:pk>/", views.file_download, name="file"),
     path("<int:enrolment_pk>/", views.portfolio_detail, name="portfolio"),
+    path(
+        "<int:enrolment_pk>/meerdere-aftekenen/",
+        review_views.sign_off_many,
+        name="sign_off_many",
+    ),
     path("<int:enrolment_pk>/<str:code>/", views.werkproces_detail, name="werkproces"),
     path(
         "<int:enrolment_pk>/<str:code>/bewijs-toevoegen/",

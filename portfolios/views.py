@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +15,10 @@ from config import storage
 from config.forms import apply_errors
 from organisation.permissions import get_enrolment_for_user, is_owner
 
-from . import selectors, services, working_copy
-from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
+from . import comments, selectors, services, working_copy
+from . import inbox as inbox_queue
+from .changes import changes_since_returned
+from .forms import CommentForm, EvidenceForm, ReasonForm, ReviewForm, SignOffForm
 from .permissions import (
     can_act,
     can_edit_evidence,
@@ -49,6 +52,7 @@ def portfolio_detail(request, enrolment_pk: int):
             "enrolment": enrolment,
             "portfolio": portfolio,
             "terms": enrolment.qualification.dossier.terms,
+            "can_sign_off": can_act(request.user, enrolment),
         },
     )
 
@@ -134,8 +138,12 @@ def evidence_detail(request, pk: int):
     return _render_evidence(request, evidence)
 
 
-def _render_evidence(request, evidence, review_form=None, status=200):
+def _render_evidence(request, evidence, review_form=None, comment_form=None, status=200):
     detail = selectors.evidence_detail_for(user=request.user, evidence=evidence)
+    # The order of the inbox the reviewer came from, so the next item is the one after this.
+    query = inbox_queue.InboxQuery.from_data(
+        request.POST if request.method == "POST" else request.GET
+    )
     return render(
         request,
         "portfolios/evidence_detail.html",
@@ -144,6 +152,10 @@ def _render_evidence(request, evidence, review_form=None, status=200):
             "evidence": detail.evidence,
             "enrolment": detail.evidence.enrolment,
             "review_form": review_form or (ReviewForm() if detail.can_review else None),
+            "inbox_query": query,
+            "changes": changes_since_returned(detail.versions, detail.events),
+            "thread": comments.thread_for(user=request.user, evidence=detail.evidence),
+            "comment_form": comment_form or CommentForm(),
         },
         status=status,
     )
@@ -224,8 +236,10 @@ def evidence_review(request, pk: int):
     evidence = get_evidence_for_user(request.user, pk)
     require_evidence_reviewer(request.user, evidence)
     form = ReviewForm(request.POST)
+    query = inbox_queue.InboxQuery.from_data(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == ReviewForm.ACCEPT
+        before = inbox_queue.inbox_ids(user=request.user, query=query)
         try:
             services.evidence_review(
                 reviewer=request.user,
@@ -236,12 +250,22 @@ def evidence_review(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Goedgekeurd.") if accept else _("Teruggestuurd naar de student."),
-            )
-            return redirect("portfolios:inbox")
+            done = _("Goedgekeurd.") if accept else _("Teruggestuurd naar de student.")
+            return _next_after_review(request, query, before, evidence, done)
     return _render_evidence(request, evidence, review_form=form, status=400)
+
+
+def _next_after_review(request, query, before, evidence, done):
+    """Open the next waiting item of the same list; back to the inbox when none is left."""
+    next_pk = inbox_queue.next_waiting(
+        user=request.user, query=query, before=before, current=evidence.pk
+    )
+    suffix = f"?{query.querystring}" if query.querystring else ""
+    if next_pk is None:
+        messages.success(request, _("%(done)s Alles beoordeeld.") % {"done": done})
+        return redirect(reverse("portfolios:inbox") + suffix)
+    messages.success(request, _("%(done)s Dit is het volgende bewijsstuk.") % {"done": done})
+    return redirect(reverse("portfolios:evidence", args=[next_pk]) + suffix)
 
 
 def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
@@ -330,8 +354,22 @@ def feasibility(request, enrolment_pk: int, code: str):
 @require_GET
 @login_required
 def inbox(request):
-    page, rows = selectors.inbox_page_for(user=request.user, page=request.GET.get("pagina"))
-    return render(request, "portfolios/inbox.html", {"rows": rows, "page_obj": page})
+    query = inbox_queue.InboxQuery.from_data(request.GET)
+    page, rows, choices = inbox_queue.inbox_page_for(
+        user=request.user, query=query, page=request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "portfolios/inbox.html",
+        {
+            "rows": rows,
+            "page_obj": page,
+            "query": query,
+            "choices": choices,
+            "sorts": inbox_queue.SORTS,
+            "page_query": f"{query.querystring}&" if query.querystring else "",
+        },
+    )
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organisation import services as organisation_services
-from portfolios import services
+from portfolios import inbox, services
 from qualifications.models import Werkproces
 
 
@@ -149,14 +149,15 @@ def test_inbox_and_portfolio_list_are_paged(client, world, monkeypatch):
     from portfolios import selectors
 
     monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
     add_evidence(world, 16)  # 12 submitted, 4 of them still waiting (returned/accepted: not)
     client.force_login(world["praktijkopleider"])
     url = reverse("portfolios:inbox")
-    waiting = selectors.inbox_for(user=world["praktijkopleider"])
+    waiting = inbox.inbox_for(user=world["praktijkopleider"])
     assert len(waiting) == 4
     first = client.get(url).content.decode()
     second = client.get(url + "?pagina=2").content.decode()
-    assert first.count('<th scope="row">') == 3 and second.count('<th scope="row">') == 1
+    assert first.count('class="inbox-title"') == 3 and second.count('class="inbox-title"') == 1
     assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second
     assert f">{waiting[0].title}<" in first and f">{waiting[-1].title}<" in second
     assert f">{waiting[-1].title}<" not in first

@@ -1,0 +1,200 @@
+"""The praktijkopleider's inbox as a work queue (reads, scoped to the user).
+
+One order serves the list, the review page's "next item" and the filters: InboxQuery, parsed
+from the GET form (or the review form's hidden fields), so after a decision the next
+bewijsstuk is the one the praktijkopleider would have seen next in the list they came from.
+
+Rows are grouped by student: each student's waiting items stay together, and the groups are
+ordered by the chosen sort (the student whose oldest item waits longest first; by name; by
+their first werkproces). It is all done in SQL (a window over the student's items), so the
+list stays paged and runs the same queries for 5 or 500 waiting items.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import User
+from organisation.permissions import reviewable_q, visible_enrolments
+
+from .models import Evidence, EvidenceLink, EvidenceStatus, EvidenceVersion
+from .selectors import EvidenceRow, _rows, with_status
+
+PAGE_SIZE = 50
+SORTS = {
+    "wacht": _("Wacht het langst"),
+    "student": _("Student"),
+    "werkproces": _("Werkproces"),
+}
+DEFAULT_SORT = "wacht"
+STUDENT_NAME = (
+    "enrolment__student__last_name",
+    "enrolment__student__first_name",
+    "enrolment__student__username",
+)
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    sort: str = DEFAULT_SORT
+    student: int | None = None  # an enrolment
+    werkproces: str = ""  # a code
+
+    @classmethod
+    def from_data(cls, data) -> "InboxQuery":
+        """From a GET or POST: anything unknown falls back to the default, never an error."""
+        sort = data.get("sorteer", DEFAULT_SORT)
+        student = data.get("student", "")
+        return cls(
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            student=int(student) if student.isdigit() else None,
+            werkproces=data.get("werkproces", "").strip()[:50],
+        )
+
+    def params(self) -> dict[str, str]:
+        params = {}
+        if self.sort != DEFAULT_SORT:
+            params["sorteer"] = self.sort
+        if self.student:
+            params["student"] = str(self.student)
+        if self.werkproces:
+            params["werkproces"] = self.werkproces
+        return params
+
+    @property
+    def querystring(self) -> str:
+        """For links: "sorteer=…&…" (empty when everything is the default)."""
+        return urlencode(self.params())
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.student or self.werkproces)
+
+
+def _waiting(user: User) -> QuerySet[Evidence]:
+    """Submitted evidence this praktijkopleider may review now (the BPV rule, in SQL)."""
+    if user.role != User.Role.PRAKTIJKOPLEIDER:
+        return with_status(Evidence.objects.none())
+    latest = EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number")
+    return (
+        with_status(Evidence.objects.filter(enrolment__in=visible_enrolments(user)))
+        .filter(last_kind=EvidenceStatus.SUBMITTED)
+        # In a grace period only what was submitted within the BPV-periode waits for them.
+        .annotate(submitted_on=TruncDate(Subquery(latest.values("submitted_at")[:1])))
+        .filter(
+            reviewable_q(user, enrolment=OuterRef("enrolment_id"), day=OuterRef("submitted_on"))
+        )
+    )
+
+
+def _filtered(user: User, query: InboxQuery) -> QuerySet[Evidence]:
+    qs = _waiting(user)
+    if query.student:
+        qs = qs.filter(enrolment_id=query.student)
+    if query.werkproces:
+        # A bewijsstuk linked to several werkprocessen waits under each of them.
+        qs = qs.filter(
+            Exists(
+                EvidenceLink.objects.filter(
+                    evidence=OuterRef("pk"), werkproces__code=query.werkproces
+                )
+            )
+        )
+    return qs
+
+
+def _ordered(qs: QuerySet[Evidence], sort: str) -> QuerySet[Evidence]:
+    if sort == "student":
+        return qs.order_by(*STUDENT_NAME, "enrolment_id", "last_event_at", "pk")
+    if sort == "werkproces":
+        qs = qs.annotate(
+            group_key=Window(Min("werkproces__code"), partition_by=[F("enrolment_id")])
+        )
+        return qs.order_by(
+            "group_key", *STUDENT_NAME, "enrolment_id", "werkproces__code", "last_event_at", "pk"
+        )
+    qs = qs.annotate(group_key=Window(Min("last_event_at"), partition_by=[F("enrolment_id")]))
+    return qs.order_by("group_key", "enrolment_id", "last_event_at", "pk")
+
+
+def _with_rows(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    return qs.select_related("enrolment__student", "werkproces").prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=EvidenceVersion.objects.order_by("number").only(
+                "id", "evidence_id", "number", "title", "date", "submitted_at"
+            ),
+            to_attr="version_list",
+        ),
+        Prefetch(
+            "wp_links",
+            queryset=EvidenceLink.objects.select_related("werkproces").order_by(
+                "werkproces__kerntaak__position", "werkproces__position"
+            ),
+            to_attr="link_list",
+        ),
+    )
+
+
+def inbox_for(*, user: User, query: InboxQuery | None = None) -> list[EvidenceRow]:
+    """Everything waiting for this praktijkopleider, in the inbox's order."""
+    query = query or InboxQuery()
+    return _rows(user, _with_rows(_ordered(_filtered(user, query), query.sort)))
+
+
+@dataclass
+class InboxChoices:
+    """What the filter form offers: only students and werkprocessen with waiting items."""
+
+    students: list[tuple[int, str]]
+    werkprocessen: list[tuple[str, str]]
+
+
+def inbox_page_for(
+    *, user: User, query: InboxQuery, page: object = 1
+) -> tuple[Page, list[EvidenceRow], InboxChoices]:
+    """One page of the inbox (the prefetches read only this page's bewijsstukken)."""
+    qs = _with_rows(_ordered(_filtered(user, query), query.sort))
+    shown = Paginator(qs, PAGE_SIZE).get_page(page)
+    waiting = _waiting(user)
+    students = [
+        (pk, " ".join(part for part in (first, last) if part) or username)
+        for pk, first, last, username in waiting.order_by(*STUDENT_NAME, "enrolment_id")
+        .values_list(
+            "enrolment_id",
+            "enrolment__student__first_name",
+            "enrolment__student__last_name",
+            "enrolment__student__username",
+        )
+        .distinct()
+    ]
+    werkprocessen = list(
+        EvidenceLink.objects.filter(evidence__in=waiting.values("pk"))
+        .order_by("werkproces__code")
+        .values_list("werkproces__code", "werkproces__title")
+        .distinct()
+    )
+    choices = InboxChoices(students=students, werkprocessen=werkprocessen)
+    return shown, _rows(user, shown.object_list), choices
+
+
+def inbox_ids(*, user: User, query: InboxQuery) -> list[int]:
+    return list(_ordered(_filtered(user, query), query.sort).values_list("pk", flat=True))
+
+
+def next_waiting(*, user: User, query: InboxQuery, before: list[int], current: int) -> int | None:
+    """After a decision on `current`: the item that followed it in the list as it was
+    (`before`, from inbox_ids), if it still waits; else the first that still waits."""
+    remaining = inbox_ids(user=user, query=query)
+    if not remaining:
+        return None
+    still = set(remaining)
+    if current in before:
+        for pk in before[before.index(current) + 1 :]:
+            if pk in still:
+                return pk
+    return remaining[0]
