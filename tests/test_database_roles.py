@@ -88,7 +88,7 @@ badges = [
         .get(werkproces=werkproces).pk),
 ]
 print("BADGES", sum(1 for badge in badges if badge.token))
-zero = {pk: a.ScoreInput(value=0, comment="") for pk in scores}
+zero = {pk: a.ScoreInput(value=0, comment="Niet laten zien.") for pk in scores}
 a.vaststelling_correct(assessor=assessor, beoordeling=b, scores=zero,
                        reason="Verkeerd bewijsstuk.", based_on=v.number)
 
