@@ -6,6 +6,9 @@ It is never edited: when that result is corrected by a later vaststelling, or th
 followed by a withdrawal, the credential counts as revoked in the school's Bitstring Status
 List (selectors.revoked_indexes), which is computed from the exam records and sign-off events
 themselves, so no code path can forget to revoke.
+
+On PostgreSQL the table is insert-only (migration 0003, config.append_only): no UPDATE but
+the one that fills in the token, and no DELETE.
 """
 
 import uuid

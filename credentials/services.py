@@ -177,7 +177,9 @@ def _issue(
     )
     document = credential_document(credential, vaststelling, sign_off)
     credential.token = _token(document, cohort.school)
-    # The token is written once, in the transaction that made the row.
+    # The token is written once, in the transaction that made the row: it needs the row's
+    # id (the status list index). On PostgreSQL this is the only UPDATE the table's
+    # append-only trigger allows (migration 0003: token is write-once, from '' to a value).
     Credential.objects.filter(pk=credential.pk).update(token=credential.token)
     return credential
 

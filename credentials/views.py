@@ -1,7 +1,6 @@
 """The student's badges (claim, download, share) and the public documents a verifier needs:
 the school's did:web document, its status list, and a shared badge's page."""
 
-import io
 import json
 
 from django.contrib import messages
@@ -11,14 +10,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
-from PIL import Image, ImageDraw
-from PIL.PngImagePlugin import PngInfo
 
 from organisation.models import Enrolment, School
 from qualifications.models import Qualification
 from qualifications.selectors import criteria_for, werkprocessen_of
 
 from . import keys, selectors, services
+from .baking import baked_png
 from .models import Credential
 
 
@@ -95,26 +93,11 @@ def badge_json(request, uid):
     return _attachment(response, f"badge-{credential.werkproces.code}.json")
 
 
-def baked_png(credential: Credential) -> bytes:
-    """A badge image with the credential baked in (Open Badges 3.0: an iTXt chunk named
-    openbadgecredential holding the VC-JWT)."""
-    image = Image.new("RGB", (400, 400), "#0b5ed7")
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((40, 40, 360, 360), outline="white", width=8)
-    draw.text((200, 170), credential.werkproces.code, fill="white", anchor="mm", font_size=40)
-    draw.text((200, 230), credential.school.name[:30], fill="white", anchor="mm", font_size=18)
-    info = PngInfo()
-    info.add_itxt("openbadgecredential", credential.token)
-    out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=info)
-    return out.getvalue()
-
-
 @require_GET
 @login_required
 def badge_png(request, uid):
     credential = get_credential_for_user(request.user, uid)
-    response = HttpResponse(baked_png(credential), content_type="image/png")
+    response = HttpResponse(baked_png(credential.token), content_type="image/png")
     return _attachment(response, f"badge-{credential.werkproces.code}.png")
 
 

@@ -9,6 +9,7 @@ import json
 
 from django.db.models import Prefetch
 
+from credentials.baking import baked_png
 from credentials.selectors import badges_for_export
 from organisation.models import Enrolment
 from portfolios.models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus, EvidenceVersion
@@ -100,7 +101,11 @@ def export_data(*, enrolment: Enrolment) -> dict:
         "evidence": evidence,
         "kerntaken": report["kerntaken"],
         "badges": [
-            {**badge, "path": f"badges/{badge['code']}-{badge['uid'][:8]}.json"}
+            {
+                **badge,
+                "path": f"badges/{badge['code']}-{badge['uid'][:8]}.json",
+                "image": f"badges/{badge['code']}-{badge['uid'][:8]}.png",
+            }
             for badge in badges_for_export(enrolment=enrolment)
         ],
         # Paths of files the storage no longer holds (filled in by services._run_export).
@@ -108,11 +113,15 @@ def export_data(*, enrolment: Enrolment) -> dict:
     }
 
 
-def badge_file(badge: dict) -> str:
-    """A badge's file in the ZIP: the same JSON the student downloads from Mijn badges."""
-    return json.dumps(
-        {"credential": badge["credential"], "jwt": badge["jwt"]}, ensure_ascii=False, indent=2
-    )
+def badge_files(badge: dict) -> dict[str, str | bytes]:
+    """A badge's files in the ZIP, whatever it attests (a vaststelling or a sign-off): the
+    same JSON and the same baked PNG the student downloads from Mijn badges."""
+    return {
+        badge["path"]: json.dumps(
+            {"credential": badge["credential"], "jwt": badge["jwt"]}, ensure_ascii=False, indent=2
+        ),
+        badge["image"]: baked_png(badge["jwt"]),
+    }
 
 
 def mark_missing(data: dict, missing: set[str]) -> None:

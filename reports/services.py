@@ -532,7 +532,8 @@ def _run_export(job: ReportJob, token: str) -> str:
             missing = _copy_files(archive, export_selectors.export_files(data))
             export_selectors.mark_missing(data, missing)
             for badge in data["badges"]:
-                archive.writestr(badge["path"], export_selectors.badge_file(badge))
+                for path, content in export_selectors.badge_files(badge).items():
+                    archive.writestr(path, content)
             archive.writestr("index.html", rendering.export_index_html(data, generated_at=now))
             payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
             archive.writestr("portfolio.json", payload)

@@ -2,10 +2,10 @@
 
 Runs when DATABASE_URL points at PostgreSQL (as in CI's second pass). It makes a throwaway
 database and a throwaway app role, migrates as the owner (DATABASE_MIGRATE_URL) with the app
-role in DATABASE_URL (so migrate creates and grants it), runs the demo seed and an assessment
-as the app role, and then tries, as that role, what an attacker with the app's credentials
-would: UPDATE, DELETE, ALTER TABLE … DISABLE TRIGGER, TRUNCATE, DROP TRIGGER and
-session_replication_role. Every one must fail on every protected table.
+role in DATABASE_URL (so migrate creates and grants it), runs the demo seed, an assessment and
+the claim and revocation of badges as the app role, and then tries, as that role, what an
+attacker with the app's credentials would: UPDATE, DELETE, ALTER TABLE … DISABLE TRIGGER,
+TRUNCATE, DROP TRIGGER and session_replication_role. Every one must fail on every protected table.
 
 Then gunicorn runs as the app role and every backend of the database is terminated (what a
 PostgreSQL restart looks like to the app, without restarting the server other people share):
@@ -46,6 +46,8 @@ PROTECTED = [
     "portfolios_signoffevent",
     "portfolios_feasibilityevent",
     "portfolios_evidencefile",
+    # Issued badges (token write-once: filled in by the claim, in its own transaction).
+    "credentials_credential",
 ]
 
 # Run as the app's role after seed_demo: the flows that write to the protected tables in
@@ -71,7 +73,29 @@ a.draft_save(assessor=assessor, beoordeling=b, scores=scores, revision=0)
 a.scores_submit(assessor=assessor, beoordeling=b, scores=scores)
 print("VASTGESTELD", Vaststelling.objects.filter(beoordeling=b).count())
 
+# Badges: claimed for the vaststelling and (the school turned it on) for the sign-off, then
+# both revoked, by a correction and by a withdrawal; none of it changes an issued badge.
+from credentials import services as c
+from credentials.selectors import claimable_sign_offs, revoked_indexes
+school = enrolment.cohort.school
+school.badges_on_sign_off = True
+school.save(update_fields=["badges_on_sign_off"])
+v = Vaststelling.objects.get(beoordeling=b)
+badges = [
+    c.credential_claim(student=enrolment.student, enrolment=enrolment, vaststelling_pk=v.pk),
+    c.credential_claim_sign_off(student=enrolment.student, enrolment=enrolment,
+        sign_off_pk=claimable_sign_offs(user=enrolment.student, enrolment=enrolment)
+        .get(werkproces=werkproces).pk),
+]
+print("BADGES", sum(1 for badge in badges if badge.token))
+zero = {pk: a.ScoreInput(value=0, comment="Niet laten zien.") for pk in scores}
+a.vaststelling_correct(assessor=assessor, beoordeling=b, scores=zero,
+                       reason="Verkeerd bewijsstuk.", based_on=v.number)
+
 po = User.objects.get(username="praktijkopleider")
+p.werkproces_sign_off_withdraw(actor=po, enrolment=enrolment, werkproces=werkproces,
+                               reason="Toch nog niet zelfstandig.")
+print("REVOKED", sorted(revoked_indexes(school)) == sorted(badge.pk for badge in badges))
 p.werkproces_set_feasibility(actor=po, enrolment=enrolment, werkproces=werkproces,
                              feasible=False, reason="Geen balie hier.")
 
@@ -165,6 +189,8 @@ def test_the_app_role_cannot_change_exam_history_and_the_app_still_works(role_da
     manage(env, "seed_demo", "--students", "2")
     flows = manage(env, "shell", "-c", FLOWS).stdout
     assert "VASTGESTELD 1" in flows
+    assert "BADGES 2" in flows
+    assert "REVOKED True" in flows
     assert "DELETED True" in flows
     assert "REMOVED 1" in flows
     assert "CRITERIA 1" in flows

@@ -12,10 +12,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from credentials import services as credential_services
 from portfolios import services as portfolio_services
-from portfolios.models import EvidenceFile
+from portfolios.models import EvidenceFile, SignOffEvent
 from reports import services
 from reports.models import ReportJob
 from tests.credentials.test_badges import verify
@@ -151,28 +152,46 @@ def test_a_file_missing_from_storage_does_not_fail_the_export(
 def test_the_export_holds_the_students_badges_and_they_verify(
     client, exworld, django_capture_on_commit_callbacks, tmp_path
 ):
+    """Both kinds of badge (a vaststelling, and a sign-off where the school gives those) go
+    into the ZIP the same way: the JSON and the baked PNG the student downloads."""
+    school = exworld["cohort"].school
+    school.badges_on_sign_off = True
+    school.save(update_fields=["badges_on_sign_off"])
+    student, enrolment = exworld["student"], exworld["enrolment"]
     badge = credential_services.credential_claim(
-        student=exworld["student"],
-        enrolment=exworld["enrolment"],
-        vaststelling_pk=exworld["v2"].pk,
+        student=student, enrolment=enrolment, vaststelling_pk=exworld["v2"].pk
     )
-    job = request_export(
-        client, exworld["student"], exworld["enrolment"], django_capture_on_commit_callbacks
+    sign_off = SignOffEvent.objects.filter(enrolment=enrolment, werkproces=exworld["w1"]).latest(
+        "created_at", "id"
     )
+    signed = credential_services.credential_claim_sign_off(
+        student=student, enrolment=enrolment, sign_off_pk=sign_off.pk
+    )
+    job = request_export(client, student, enrolment, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.status == ReportJob.Status.DONE, job.error
     archive = download_zip(client, job)
     index = archive.read("index.html").decode()
     links = [link for link in re.findall(r'href="([^"]+)"', index) if link.startswith("badges/")]
-    assert len(links) == 1 and "B1-K1-W1" in links[0]
-    saved = json.loads(archive.read(links[0]))
-    assert saved["jwt"] == badge.token
-    assert saved["credential"]["credentialSubject"]["achievement"]["humanCode"] == "B1-K1-W1"
-    assert "vastgesteld door assessoren" in index
     data = json.loads(archive.read("portfolio.json"))
-    assert [b["path"] for b in data["badges"]] == links
-    outcome = verify(client, badge, tmp_path, token=saved["jwt"])
-    assert outcome == {"verified": True, "revoked": False, "achievement": "B1-K1-W1"}
+    assert [b["attests"] for b in data["badges"]] == ["vaststelling", "sign_off"]
+    assert links == [p for b in data["badges"] for p in (b["path"], b["image"])]
+    assert len(links) == 4 and all("B1-K1-W1" in link for link in links)
+    assert "vastgesteld door assessoren" in index
+    assert "afgetekend door de praktijkopleider" in index
+    assert "B1-K1-W1 als afbeelding (PNG)" in index
+    client.force_login(student)
+    for entry, credential in zip(data["badges"], [badge, signed], strict=True):
+        saved = json.loads(archive.read(entry["path"]))
+        assert saved["jwt"] == credential.token
+        assert saved["credential"]["credentialSubject"]["achievement"]["humanCode"] == "B1-K1-W1"
+        png = archive.read(entry["image"])
+        assert Image.open(io.BytesIO(png)).text["openbadgecredential"] == credential.token
+        # The very image the student downloads from Mijn badges.
+        download = client.get(reverse("credentials:png", args=[credential.uid]))
+        assert download.content == png
+        outcome = verify(client, credential, tmp_path, token=saved["jwt"])
+        assert outcome == {"verified": True, "revoked": False, "achievement": "B1-K1-W1"}
 
 
 def test_a_beheerder_asks_for_the_export_from_the_console(
