@@ -21,7 +21,7 @@ from organisation.permissions import current_bpv_of, review_bpv_of
 from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import applies_to, werkprocessen_of
 
-from . import notifications, tasks, thumbnails, uploads
+from . import notifications, previews, tasks, thumbnails, uploads
 from .events import actor_fields
 from .models import (
     Evidence,
@@ -145,6 +145,8 @@ def _store_files(
             stored.append(evidence_file)
             if thumbnails.can_have_thumbnail(evidence_file):
                 enqueue_on_commit(tasks.make_thumbnail, evidence_file.pk)
+            if previews.needs_preview(evidence_file):
+                enqueue_on_commit(tasks.make_preview, evidence_file.pk)
     except BaseException:
         # The rows roll back with the transaction; the files on disk would not.
         for evidence_file in stored:
@@ -268,10 +270,17 @@ def _remove_working_files(*, evidence: Evidence, files: Sequence[EvidenceFile]) 
         else:
             # Never submitted, so nobody else has seen it: free the space for real, once
             # the row is gone for sure.
-            name = evidence_file.file.name
-            storage = evidence_file.file.storage
-            evidence_file.delete()
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            _delete_file(evidence_file)
+
+
+def _delete_file(evidence_file: EvidenceFile) -> None:
+    """Delete a never-submitted file's row, then (once that is committed) its bytes and
+    everything made from them, so the quota and the storage are freed for real."""
+    names = [(evidence_file.file.storage, evidence_file.file.name)]
+    names += previews.stored_names([evidence_file])
+    evidence_file.delete()
+    for storage, name in names:
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import file_views, views
 
 app_name = "portfolios"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("bewijs/<int:pk>/indienen/", views.evidence_submit, name="evidence_submit"),
     path("bewijs/<int:pk>/beoordelen/", views.evidence_review, name="evidence_review"),
     path("bestand/<int:pk>/", views.file_download, name="file"),
+    path("bestand/<int:pk>/bekijken/", file_views.file_view, name="file_view"),
+    path("bestand/<int:pk>/pagina/<int:number>/", file_views.file_page, name="file_page"),
+    path("bestand/<int:pk>/afspelen/", file_views.file_play, name="file_play"),
     path("<int:enrolment_pk>/", views.portfolio_detail, name="portfolio"),
     path("<int:enrolment_pk>/<str:code>/", views.werkproces_detail, name="werkproces"),
     path(
