@@ -235,6 +235,19 @@ class ReviewForm(forms.Form):
 
 class SignOffForm(forms.Form):
     confirm = forms.BooleanField(label=SIGN_OFF_DECLARATION, required=True)
+    confirm_without_evidence = forms.BooleanField(
+        label=_(
+            "Er is nog geen goedgekeurd bewijs voor dit werkproces. Ik teken toch af: ik heb "
+            "gezien dat de student het in de praktijk heeft gedaan."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, without_evidence: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked only when it applies; the service checks again and records it.
+        if not without_evidence:
+            del self.fields["confirm_without_evidence"]
 
 
 class ReasonForm(forms.Form):

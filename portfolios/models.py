@@ -238,6 +238,9 @@ class SignOffEvent(Event):
     kind = models.CharField(_("gebeurtenis"), max_length=16, choices=Kind.choices)
     declaration = models.TextField(_("verklaring"), blank=True)
     reason = models.TextField(_("reden"), blank=True)
+    # Signed off while no bewijsstuk for this werkproces was accepted: the praktijkopleider
+    # confirmed that explicitly, and the history and the report say so.
+    without_evidence = models.BooleanField(_("zonder goedgekeurd bewijs"), default=False)
 
     class Meta(Event.Meta):
         verbose_name = _("aftekening")

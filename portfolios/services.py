@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -359,8 +360,8 @@ def _require_werkproces(enrolment: Enrolment, werkproces: Werkproces) -> None:
         raise ValidationError(_("Dit werkproces hoort niet bij de kwalificatie van de student."))
 
 
-def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces) -> str | None:
-    return model.objects.current_kind(enrolment=enrolment, werkproces=werkproces)
+def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces, **more) -> str | None:
+    return model.objects.current_kind(enrolment=enrolment, werkproces=werkproces, **more)
 
 
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
@@ -368,12 +369,32 @@ def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
     return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
 
 
+def has_accepted_evidence(*, enrolment: Enrolment, werkproces: Werkproces) -> bool:
+    """Is a bewijsstuk linked to this werkproces accepted (it counts for every link)."""
+    return (
+        Evidence.objects.filter(enrolment=enrolment, wp_links__werkproces=werkproces)
+        .annotate(
+            kind=EvidenceEvent.objects.current_value("kind", evidence=OuterRef("pk")),
+        )
+        .filter(kind=EvidenceEvent.Kind.ACCEPTED)
+        .exists()
+    )
+
+
 @transaction.atomic
 def werkproces_sign_off(
-    *, actor: User, enrolment: Enrolment, werkproces: Werkproces, declaration: str
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    werkproces: Werkproces,
+    declaration: str,
+    confirm_without_evidence: bool = False,
 ) -> SignOffEvent:
+    """Sign off a werkproces. Refused where this leerbedrijf reported it niet uitvoerbaar;
+    without accepted evidence only with `confirm_without_evidence`, which the event keeps."""
     enrolment = _lock_enrolment(enrolment)
-    if current_bpv_of(actor, enrolment) is None:
+    bpv = current_bpv_of(actor, enrolment)
+    if bpv is None:
         raise PermissionDenied
     _require_werkproces(enrolment, werkproces)
     if not declaration.strip():
@@ -381,11 +402,33 @@ def werkproces_sign_off(
     kind = _latest_kind(SignOffEvent, enrolment=enrolment, werkproces=werkproces)
     if kind == SignOffEvent.Kind.SIGNED:
         raise ValidationError(_("Dit werkproces is al afgetekend."))
+    feasibility = _latest_kind(
+        FeasibilityEvent, enrolment=enrolment, werkproces=werkproces, leerbedrijf=bpv.leerbedrijf
+    )
+    if feasibility == FeasibilityEvent.Kind.NOT_FEASIBLE:
+        raise ValidationError(
+            _(
+                "Je hebt dit werkproces gemeld als niet uitvoerbaar bij dit leerbedrijf, dus "
+                "je kunt het niet aftekenen. Heeft de student het toch gedaan? Meld het dan "
+                "eerst weer als uitvoerbaar."
+            )
+        )
+    without_evidence = not has_accepted_evidence(enrolment=enrolment, werkproces=werkproces)
+    if without_evidence and not confirm_without_evidence:
+        raise ValidationError(
+            {
+                "confirm_without_evidence": _(
+                    "Er is nog geen goedgekeurd bewijs voor dit werkproces. Bevestig dat je "
+                    "toch aftekent, of keur eerst bewijs goed."
+                )
+            }
+        )
     event = SignOffEvent.objects.create(
         enrolment=enrolment,
         werkproces=werkproces,
         kind=SignOffEvent.Kind.SIGNED,
         declaration=declaration.strip(),
+        without_evidence=without_evidence,
         **actor_fields(actor),
     )
     notifications.notify_sign_off(event=event)

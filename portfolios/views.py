@@ -12,12 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config import storage
 from config.forms import apply_errors
-from organisation.permissions import get_enrolment_for_user, is_owner
+from organisation.permissions import current_bpv_of, get_enrolment_for_user, is_owner
 
 from . import selectors, services, working_copy
 from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
 from .permissions import (
-    can_act,
     can_edit_evidence,
     get_evidence_file_for_user,
     get_evidence_for_user,
@@ -58,7 +57,8 @@ def _werkproces_context(request, enrolment, werkproces, **forms):
         user=request.user, enrolment=enrolment, werkproces=werkproces
     )
     # Sign-off forms only while the BPV-periode runs; in the grace period nothing is signed.
-    reviewer = can_act(request.user, enrolment)
+    bpv = current_bpv_of(request.user, enrolment)
+    reviewer = bpv is not None
     context = {
         "enrolment": enrolment,
         "werkproces": werkproces,
@@ -69,7 +69,13 @@ def _werkproces_context(request, enrolment, werkproces, **forms):
         "terms": enrolment.qualification.dossier.terms,
     }
     if reviewer:
-        context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm()
+        not_feasible = page.row.not_feasible
+        context["sign_off_refused"] = bool(
+            not_feasible and not_feasible.leerbedrijf_id == bpv.leerbedrijf_id
+        )
+        context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm(
+            without_evidence=not page.row.accepted_count
+        )
         context["withdraw_form"] = forms.get("withdraw_form") or ReasonForm(prefix="withdraw")
         context["feasibility_form"] = forms.get("feasibility_form") or ReasonForm(
             prefix="feasibility"
@@ -248,6 +254,8 @@ def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
     enrolment = get_enrolment_for_user(request.user, enrolment_pk)
     werkproces = get_werkproces_for_enrolment(enrolment, code)
     require_reviewer(request.user, enrolment)
+    if callable(form):
+        form = form(enrolment, werkproces)
     if form.is_valid():
         try:
             message = action(enrolment, werkproces, form.cleaned_data)
@@ -267,18 +275,21 @@ def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
 @require_POST
 @login_required
 def sign_off(request, enrolment_pk: int, code: str):
+    def form(enrolment, werkproces):
+        without = not services.has_accepted_evidence(enrolment=enrolment, werkproces=werkproces)
+        return SignOffForm(request.POST, without_evidence=without)
+
     def action(enrolment, werkproces, data):
         services.werkproces_sign_off(
             actor=request.user,
             enrolment=enrolment,
             werkproces=werkproces,
             declaration=str(services.SIGN_OFF_DECLARATION),
+            confirm_without_evidence=data.get("confirm_without_evidence", False),
         )
         return _("Werkproces afgetekend.")
 
-    return _werkproces_action(
-        request, enrolment_pk, code, "sign_off_form", SignOffForm(request.POST), action
-    )
+    return _werkproces_action(request, enrolment_pk, code, "sign_off_form", form, action)
 
 
 @require_POST
