@@ -58,7 +58,7 @@ def setup(transactional_db):
     )  # fmt: skip
     services.evidence_submit(student=sem, evidence=evidence)
     services.evidence_review(reviewer=po_user, evidence=evidence, accept=True)
-    services.werkproces_sign_off(confirm_without_evidence=True, actor=po_user, enrolment=enrolment, werkproces=werkproces,
+    services.werkproces_sign_off(actor=po_user, enrolment=enrolment, werkproces=werkproces,
                                  declaration="Sem kan dit.")  # fmt: skip
     return {"werkproces": werkproces}
 
