@@ -29,6 +29,8 @@ class Evidence(models.Model):
     date = models.DateField(_("datum"))
     links = models.JSONField(_("links"), default=list, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # The create form's one-time token: unique, so two POSTs of one form cannot both insert.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("bewijsstuk")

@@ -1,13 +1,13 @@
 """Writes for evidence, files, review, sign-off and feasibility."""
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,12 @@ from .models import (
     FeasibilityEvent,
     SignOffEvent,
 )
-from .working_copy import evidence_current_status, student_used_bytes, working_files
+from .working_copy import (
+    evidence_current_status,
+    has_accepted_evidence,
+    student_used_bytes,
+    working_files,
+)
 
 MAX_LINKS = 10
 
@@ -179,6 +184,7 @@ def evidence_create(
     criteria: Iterable[Criterion] = (),
     werkprocessen: WerkprocesLinks | None = None,
     files: Sequence[uploads.CheckedUpload] = (),
+    form_token: uuid.UUID | None = None,
 ) -> Evidence:
     """A new draft. `werkprocessen` maps every werkproces it shows to the gedrag it shows
     there; without it, the bewijsstuk serves `werkproces` alone with `criteria`."""
@@ -199,8 +205,9 @@ def evidence_create(
         reflection=reflection,
         date=date,
         links=links,
+        form_token=form_token,
     )
-    evidence.full_clean()
+    evidence.full_clean(validate_unique=False)  # the token's uniqueness: the INSERT decides
     evidence.save()
     _set_links(evidence=evidence, links=wp_links)
     _store_files(evidence=evidence, student=student, files=files)
@@ -367,18 +374,6 @@ def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces, **more)
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
     # Serialises concurrent sign-offs of one student, so two clicks make one event.
     return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-
-
-def has_accepted_evidence(*, enrolment: Enrolment, werkproces: Werkproces) -> bool:
-    """Is a bewijsstuk linked to this werkproces accepted (it counts for every link)."""
-    return (
-        Evidence.objects.filter(enrolment=enrolment, wp_links__werkproces=werkproces)
-        .annotate(
-            kind=EvidenceEvent.objects.current_value("kind", evidence=OuterRef("pk")),
-        )
-        .filter(kind=EvidenceEvent.Kind.ACCEPTED)
-        .exists()
-    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import file_views, views
+from . import draft_views, file_views, views
 
 app_name = "portfolios"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("bewijs/<int:pk>/", views.evidence_detail, name="evidence"),
     path("bewijs/<int:pk>/bewerken/", views.evidence_edit, name="evidence_edit"),
     path("bewijs/<int:pk>/indienen/", views.evidence_submit, name="evidence_submit"),
+    path("bewijs/<int:pk>/verwijderen/", draft_views.evidence_delete, name="evidence_delete"),
+    path("bestand/<int:pk>/verwijderen/", draft_views.file_remove, name="file_remove"),
     path("bewijs/<int:pk>/beoordelen/", views.evidence_review, name="evidence_review"),
     path("bestand/<int:pk>/", views.file_download, name="file"),
     path("bestand/<int:pk>/bekijken/", file_views.file_view, name="file_view"),

@@ -14,7 +14,7 @@ from config import storage
 from config.forms import apply_errors
 from organisation.permissions import current_bpv_of, get_enrolment_for_user, is_owner
 
-from . import selectors, services, working_copy
+from . import drafts, selectors, services, working_copy
 from .forms import EvidenceForm, ReasonForm, ReviewForm, SignOffForm
 from .permissions import (
     can_edit_evidence,
@@ -107,7 +107,8 @@ def evidence_create(request, enrolment_pk: int, code: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = services.evidence_create(
+            evidence, made = drafts.evidence_create_once(
+                form_token=form.cleaned_data["form_token"],
                 student=request.user,
                 enrolment=enrolment,
                 werkproces=werkproces,
@@ -121,9 +122,10 @@ def evidence_create(request, enrolment_pk: int, code: str):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request, _("Bewijsstuk bewaard als concept. Dien het in als het klaar is.")
-            )
+            if made:
+                messages.success(
+                    request, _("Bewijsstuk bewaard als concept. Dien het in als het klaar is.")
+                )
             return redirect("portfolios:evidence", evidence.pk)
     return render(
         request,
@@ -276,7 +278,7 @@ def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
 @login_required
 def sign_off(request, enrolment_pk: int, code: str):
     def form(enrolment, werkproces):
-        without = not services.has_accepted_evidence(enrolment=enrolment, werkproces=werkproces)
+        without = not working_copy.has_accepted_evidence(enrolment=enrolment, werkproces=werkproces)
         return SignOffForm(request.POST, without_evidence=without)
 
     def action(enrolment, werkproces, data):
