@@ -32,10 +32,12 @@ def evidence_create_once(
     try:
         with transaction.atomic():
             evidence = services.evidence_create(student=student, form_token=form_token, **fields)
-    except IntegrityError:
+    except IntegrityError as exc:
         existing = _by_token(student, form_token) if form_token else None
         if existing is None:
-            raise ValidationError(_("Dit formulier is al gebruikt. Laad de pagina opnieuw."))
+            raise ValidationError(
+                _("Dit formulier is al gebruikt. Laad de pagina opnieuw.")
+            ) from exc
         return existing, False
     return evidence, True
 
