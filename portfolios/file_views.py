@@ -28,8 +28,9 @@ def file_view(request, pk: int):
     view = viewing.file_view_for(user=request.user, evidence_file=evidence_file)
     if view.preparing:
         # The upload's task may have been lost (a broker outage); asking again is harmless:
-        # the task makes the preview once.
+        # the task makes the preview once. Without a broker it ran just now, in-process.
         enqueue(tasks.make_preview, evidence_file.pk)
+        view = viewing.file_view_for(user=request.user, evidence_file=evidence_file)
     return render(
         request,
         "portfolios/file_view.html",

@@ -151,6 +151,17 @@ def test_before_the_worker_ran_it_says_wordt_voorbereid(client, world, media, mo
     assert client.get(reverse("portfolios:file_page", args=[photo.pk, 1])).status_code == 404
 
 
+def test_without_a_broker_the_view_shows_what_the_task_made_just_now(client, world, media):
+    evidence = make_evidence(
+        world, files=[checked("foto.jpg", jpeg_with_gps(), "image/jpeg")], submit=True
+    )
+    photo = evidence.files.get()  # no commit here: the upload's task never ran
+    client.force_login(world["praktijkopleider"])
+    page = client.get(view_url(photo)).content.decode()  # tasks are eager in the tests
+    assert "Wordt voorbereid" not in page
+    assert reverse("portfolios:file_page", args=[photo.pk, 1]) in page
+
+
 def test_video_plays_inline_with_range_and_nosniff(client, world, evidence):
     video = files_of(evidence)["filmpje.mp4"]
     with video.file.open("rb") as fh:
