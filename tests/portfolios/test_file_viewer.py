@@ -6,6 +6,8 @@ import io
 import pypdfium2 as pdfium
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -200,3 +202,25 @@ def test_evidence_page_links_each_viewable_file_to_its_viewer(client, world, evi
         assert f'href="{view_url(files[name])}"' in page
         assert f"Bekijk {name}</a>" in page
     assert view_url(files["plan.docx"]) not in page
+
+
+def test_the_viewer_runs_the_same_queries_for_2_and_12_pages(
+    client, world, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = make_evidence(
+            world,
+            files=[
+                checked("kort.pdf", pdf_with_pages(2), "application/pdf"),
+                checked("lang.pdf", pdf_with_pages(12), "application/pdf"),
+            ],
+            submit=True,
+        )
+    short, long = evidence.files.order_by("id")
+    client.force_login(world["praktijkopleider"])
+    counts = []
+    for f in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(view_url(f)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
