@@ -12,9 +12,7 @@ from tests.portfolio_fixtures import PDF_BYTES
 pytestmark = pytest.mark.browser
 
 
-def test_student_double_clicks_then_removes_a_file_and_deletes_the_draft(
-    page, live_server, world
-):
+def test_student_double_clicks_then_removes_a_file_and_deletes_the_draft(page, live_server, world):
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server, "student", "geheim-wachtwoord-1")
     page.goto(f"{live_server.url}/portfolio/{world['enrolment'].pk}/B1-K1-W1/bewijs-toevoegen/")
