@@ -123,7 +123,11 @@ def seed(students: int):
             services.evidence_submit(student=student, evidence=evidence)
             services.evidence_review(reviewer=po_user, evidence=evidence, accept=True)
         services.werkproces_sign_off(
-            actor=po_user, enrolment=enrolment, werkproces=werkprocessen[0], declaration="Ja."
+            confirm_without_evidence=True,
+            actor=po_user,
+            enrolment=enrolment,
+            werkproces=werkprocessen[0],
+            declaration="Ja.",
         )
         enrolments.append(enrolment)
     return cohort, mentor, enrolments

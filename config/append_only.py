@@ -1,7 +1,8 @@
 """Exam records are insert-only, enforced by PostgreSQL itself: the one way to say so.
 
 Both apps that keep exam history (portfolios: evidence, versions, files, sign-off and
-feasibility events; assessments: beoordelingen, submissions, vaststellingen and their scores)
+feasibility events, but not the viewer's FilePreview images, which are derived and made
+again from the file; assessments: beoordelingen, submissions, vaststellingen and their scores)
 call `protect()` from their migrations. It installs, per table, a trigger function and a
 BEFORE UPDATE OR DELETE row trigger that raises, so neither the ORM nor plain SQL can change
 or remove a recorded row.

@@ -1,5 +1,7 @@
 """Forms for evidence, review and sign-off. They parse and check input; services write."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,12 +78,17 @@ class EvidenceForm(forms.Form):
         help_text=_("Een bestand dat al in een ingediende versie zit, blijft daar zichtbaar."),
     )
 
+    # One per rendered create form: a second POST of the same form (a double click, a
+    # reload) finds the bewijsstuk the first one made (drafts.evidence_create_once).
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(
         self, *args, enrolment, werkproces, current_files=None, current_links=None, **kwargs
     ):
         """current_links: {werkproces pk: [criterion pks]} of the working copy, on edit."""
         super().__init__(*args, **kwargs)
         if current_files is None:
+            self.fields["form_token"].initial = uuid.uuid4()
             del self.fields["remove_files"]
             self.current_count = 0
         else:
@@ -235,6 +242,19 @@ class ReviewForm(forms.Form):
 
 class SignOffForm(forms.Form):
     confirm = forms.BooleanField(label=SIGN_OFF_DECLARATION, required=True)
+    confirm_without_evidence = forms.BooleanField(
+        label=_(
+            "Er is nog geen goedgekeurd bewijs voor dit werkproces. Ik teken toch af: ik heb "
+            "gezien dat de student het in de praktijk heeft gedaan."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, without_evidence: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked only when it applies; the service checks again and records it.
+        if not without_evidence:
+            del self.fields["confirm_without_evidence"]
 
 
 class ReasonForm(forms.Form):

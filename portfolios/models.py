@@ -29,6 +29,8 @@ class Evidence(models.Model):
     date = models.DateField(_("datum"))
     links = models.JSONField(_("links"), default=list, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # The create form's one-time token: unique, so two POSTs of one form cannot both insert.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("bewijsstuk")
@@ -65,6 +67,52 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class FilePreview(models.Model):
+    """What the viewer shows of one file: a larger photo, or a PDF's pages as images, made by
+    the worker (previews.py). Derived data, not an exam record: it can be made again from the
+    file, so it is not insert-only; the EvidenceFile it belongs to stays untouched."""
+
+    class State(models.TextChoices):
+        READY = "ready", _("Klaar")
+        FAILED = "failed", _("Niet te tonen")
+
+    evidence_file = models.OneToOneField(
+        EvidenceFile, on_delete=models.CASCADE, related_name="preview"
+    )
+    state = models.CharField(_("status"), max_length=16, choices=State.choices)
+    # For a PDF: its number of pages (more than were rendered when it is very long).
+    page_count = models.PositiveIntegerField(_("aantal pagina's"), default=0)
+    made_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weergave")
+        verbose_name_plural = _("weergaven")
+
+    def __str__(self):
+        return f"{self.evidence_file_id}: {self.state}"
+
+
+class FilePreviewPage(models.Model):
+    """One image of a preview: the photo (page 1) or one page of a PDF."""
+
+    preview = models.ForeignKey(FilePreview, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(_("pagina"))
+    image = models.FileField(_("afbeelding"), upload_to=evidence_upload_to, max_length=255)
+    width = models.PositiveIntegerField(_("breedte"))
+    height = models.PositiveIntegerField(_("hoogte"))
+
+    class Meta:
+        verbose_name = _("pagina van een weergave")
+        verbose_name_plural = _("pagina's van weergaven")
+        ordering = ["preview", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["preview", "number"], name="file_preview_page_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.preview_id} p{self.number}"
 
 
 class EvidenceVersion(models.Model):
@@ -236,6 +284,9 @@ class SignOffEvent(Event):
     kind = models.CharField(_("gebeurtenis"), max_length=16, choices=Kind.choices)
     declaration = models.TextField(_("verklaring"), blank=True)
     reason = models.TextField(_("reden"), blank=True)
+    # Signed off while no bewijsstuk for this werkproces was accepted: the praktijkopleider
+    # confirmed that explicitly, and the history and the report say so.
+    without_evidence = models.BooleanField(_("zonder goedgekeurd bewijs"), default=False)
 
     class Meta(Event.Meta):
         verbose_name = _("aftekening")

@@ -1,6 +1,7 @@
 """Writes for evidence, files, review, sign-off and feasibility."""
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from organisation.permissions import current_bpv_of, review_bpv_of
 from qualifications.models import Criterion, Werkproces
 from qualifications.selectors import applies_to, werkprocessen_of
 
-from . import notifications, tasks, thumbnails, uploads
+from . import notifications, previews, tasks, thumbnails, uploads
 from .events import actor_fields
 from .models import (
     Evidence,
@@ -34,7 +35,12 @@ from .models import (
     FeasibilityEvent,
     SignOffEvent,
 )
-from .working_copy import evidence_current_status, student_used_bytes, working_files
+from .working_copy import (
+    evidence_current_status,
+    has_accepted_evidence,
+    student_used_bytes,
+    working_files,
+)
 
 MAX_LINKS = 10
 
@@ -145,6 +151,8 @@ def _store_files(
             stored.append(evidence_file)
             if thumbnails.can_have_thumbnail(evidence_file):
                 enqueue_on_commit(tasks.make_thumbnail, evidence_file.pk)
+            if previews.needs_preview(evidence_file):
+                enqueue_on_commit(tasks.make_preview, evidence_file.pk)
     except BaseException:
         # The rows roll back with the transaction; the files on disk would not.
         for evidence_file in stored:
@@ -176,6 +184,7 @@ def evidence_create(
     criteria: Iterable[Criterion] = (),
     werkprocessen: WerkprocesLinks | None = None,
     files: Sequence[uploads.CheckedUpload] = (),
+    form_token: uuid.UUID | None = None,
 ) -> Evidence:
     """A new draft. `werkprocessen` maps every werkproces it shows to the gedrag it shows
     there; without it, the bewijsstuk serves `werkproces` alone with `criteria`."""
@@ -196,8 +205,9 @@ def evidence_create(
         reflection=reflection,
         date=date,
         links=links,
+        form_token=form_token,
     )
-    evidence.full_clean()
+    evidence.full_clean(validate_unique=False)  # the token's uniqueness: the INSERT decides
     evidence.save()
     _set_links(evidence=evidence, links=wp_links)
     _store_files(evidence=evidence, student=student, files=files)
@@ -268,10 +278,17 @@ def _remove_working_files(*, evidence: Evidence, files: Sequence[EvidenceFile]) 
         else:
             # Never submitted, so nobody else has seen it: free the space for real, once
             # the row is gone for sure.
-            name = evidence_file.file.name
-            storage = evidence_file.file.storage
-            evidence_file.delete()
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            _delete_file(evidence_file)
+
+
+def _delete_file(evidence_file: EvidenceFile) -> None:
+    """Delete a never-submitted file's row, then (once that is committed) its bytes and
+    everything made from them, so the quota and the storage are freed for real."""
+    names = [(evidence_file.file.storage, evidence_file.file.name)]
+    names += previews.stored_names([evidence_file])
+    evidence_file.delete()
+    for storage, name in names:
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
 @transaction.atomic
@@ -350,8 +367,8 @@ def _require_werkproces(enrolment: Enrolment, werkproces: Werkproces) -> None:
         raise ValidationError(_("Dit werkproces hoort niet bij de kwalificatie van de student."))
 
 
-def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces) -> str | None:
-    return model.objects.current_kind(enrolment=enrolment, werkproces=werkproces)
+def _latest_kind(model, *, enrolment: Enrolment, werkproces: Werkproces, **more) -> str | None:
+    return model.objects.current_kind(enrolment=enrolment, werkproces=werkproces, **more)
 
 
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
@@ -361,10 +378,18 @@ def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
 
 @transaction.atomic
 def werkproces_sign_off(
-    *, actor: User, enrolment: Enrolment, werkproces: Werkproces, declaration: str
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    werkproces: Werkproces,
+    declaration: str,
+    confirm_without_evidence: bool = False,
 ) -> SignOffEvent:
+    """Sign off a werkproces. Refused where this leerbedrijf reported it niet uitvoerbaar;
+    without accepted evidence only with `confirm_without_evidence`, which the event keeps."""
     enrolment = _lock_enrolment(enrolment)
-    if current_bpv_of(actor, enrolment) is None:
+    bpv = current_bpv_of(actor, enrolment)
+    if bpv is None:
         raise PermissionDenied
     _require_werkproces(enrolment, werkproces)
     if not declaration.strip():
@@ -372,11 +397,33 @@ def werkproces_sign_off(
     kind = _latest_kind(SignOffEvent, enrolment=enrolment, werkproces=werkproces)
     if kind == SignOffEvent.Kind.SIGNED:
         raise ValidationError(_("Dit werkproces is al afgetekend."))
+    feasibility = _latest_kind(
+        FeasibilityEvent, enrolment=enrolment, werkproces=werkproces, leerbedrijf=bpv.leerbedrijf
+    )
+    if feasibility == FeasibilityEvent.Kind.NOT_FEASIBLE:
+        raise ValidationError(
+            _(
+                "Je hebt dit werkproces gemeld als niet uitvoerbaar bij dit leerbedrijf, dus "
+                "je kunt het niet aftekenen. Heeft de student het toch gedaan? Meld het dan "
+                "eerst weer als uitvoerbaar."
+            )
+        )
+    without_evidence = not has_accepted_evidence(enrolment=enrolment, werkproces=werkproces)
+    if without_evidence and not confirm_without_evidence:
+        raise ValidationError(
+            {
+                "confirm_without_evidence": _(
+                    "Er is nog geen goedgekeurd bewijs voor dit werkproces. Bevestig dat je "
+                    "toch aftekent, of keur eerst bewijs goed."
+                )
+            }
+        )
     event = SignOffEvent.objects.create(
         enrolment=enrolment,
         werkproces=werkproces,
         kind=SignOffEvent.Kind.SIGNED,
         declaration=declaration.strip(),
+        without_evidence=without_evidence,
         **actor_fields(actor),
     )
     notifications.notify_sign_off(event=event)

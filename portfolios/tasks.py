@@ -5,7 +5,7 @@ from celery import shared_task
 from config.tasks import enqueue
 from organisation.models import Praktijkopleider
 
-from . import notifications, thumbnails
+from . import notifications, previews, thumbnails
 
 
 # The two notify_* tasks only serve messages queued before the outbox: the services now
@@ -40,3 +40,8 @@ def send_daily_digests() -> int:
 @shared_task
 def make_thumbnail(file_id: int) -> None:
     thumbnails.thumbnail_make(file_id=file_id)
+
+
+@shared_task
+def make_preview(file_id: int) -> None:
+    previews.preview_make(file_id=file_id)

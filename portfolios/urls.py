@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import draft_views, file_views, review_views, views
 
 app_name = "portfolios"
 
@@ -14,8 +14,13 @@ urlpatterns = [
     path("bewijs/<int:pk>/", views.evidence_detail, name="evidence"),
     path("bewijs/<int:pk>/bewerken/", views.evidence_edit, name="evidence_edit"),
     path("bewijs/<int:pk>/indienen/", views.evidence_submit, name="evidence_submit"),
+    path("bewijs/<int:pk>/verwijderen/", draft_views.evidence_delete, name="evidence_delete"),
+    path("bestand/<int:pk>/verwijderen/", draft_views.file_remove, name="file_remove"),
     path("bewijs/<int:pk>/beoordelen/", views.evidence_review, name="evidence_review"),
     path("bestand/<int:pk>/", views.file_download, name="file"),
+    path("bestand/<int:pk>/bekijken/", file_views.file_view, name="file_view"),
+    path("bestand/<int:pk>/pagina/<int:number>/", file_views.file_page, name="file_page"),
+    path("bestand/<int:pk>/afspelen/", file_views.file_play, name="file_play"),
     path("<int:enrolment_pk>/", views.portfolio_detail, name="portfolio"),
     path(
         "<int:enrolment_pk>/meerdere-aftekenen/",

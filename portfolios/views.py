@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config import storage
 from config.forms import apply_errors
-from organisation.permissions import get_enrolment_for_user, is_owner
+from organisation.permissions import current_bpv_of, get_enrolment_for_user, is_owner
 
-from . import comments, selectors, services, working_copy
+from . import comments, drafts, selectors, services, working_copy
 from . import inbox as inbox_queue
 from .changes import changes_since_returned
 from .forms import CommentForm, EvidenceForm, ReasonForm, ReviewForm, SignOffForm
@@ -62,7 +62,8 @@ def _werkproces_context(request, enrolment, werkproces, **forms):
         user=request.user, enrolment=enrolment, werkproces=werkproces
     )
     # Sign-off forms only while the BPV-periode runs; in the grace period nothing is signed.
-    reviewer = can_act(request.user, enrolment)
+    bpv = current_bpv_of(request.user, enrolment)
+    reviewer = bpv is not None
     context = {
         "enrolment": enrolment,
         "werkproces": werkproces,
@@ -73,7 +74,13 @@ def _werkproces_context(request, enrolment, werkproces, **forms):
         "terms": enrolment.qualification.dossier.terms,
     }
     if reviewer:
-        context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm()
+        not_feasible = page.row.not_feasible
+        context["sign_off_refused"] = bool(
+            not_feasible and not_feasible.leerbedrijf_id == bpv.leerbedrijf_id
+        )
+        context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm(
+            without_evidence=not page.row.accepted_count
+        )
         context["withdraw_form"] = forms.get("withdraw_form") or ReasonForm(prefix="withdraw")
         context["feasibility_form"] = forms.get("feasibility_form") or ReasonForm(
             prefix="feasibility"
@@ -105,7 +112,8 @@ def evidence_create(request, enrolment_pk: int, code: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = services.evidence_create(
+            evidence, made = drafts.evidence_create_once(
+                form_token=form.cleaned_data["form_token"],
                 student=request.user,
                 enrolment=enrolment,
                 werkproces=werkproces,
@@ -119,9 +127,10 @@ def evidence_create(request, enrolment_pk: int, code: str):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request, _("Bewijsstuk bewaard als concept. Dien het in als het klaar is.")
-            )
+            if made:
+                messages.success(
+                    request, _("Bewijsstuk bewaard als concept. Dien het in als het klaar is.")
+                )
             return redirect("portfolios:evidence", evidence.pk)
     return render(
         request,
@@ -272,6 +281,8 @@ def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
     enrolment = get_enrolment_for_user(request.user, enrolment_pk)
     werkproces = get_werkproces_for_enrolment(enrolment, code)
     require_reviewer(request.user, enrolment)
+    if callable(form):
+        form = form(enrolment, werkproces)
     if form.is_valid():
         try:
             message = action(enrolment, werkproces, form.cleaned_data)
@@ -291,18 +302,21 @@ def _werkproces_action(request, enrolment_pk, code, form_name, form, action):
 @require_POST
 @login_required
 def sign_off(request, enrolment_pk: int, code: str):
+    def form(enrolment, werkproces):
+        without = not working_copy.has_accepted_evidence(enrolment=enrolment, werkproces=werkproces)
+        return SignOffForm(request.POST, without_evidence=without)
+
     def action(enrolment, werkproces, data):
         services.werkproces_sign_off(
             actor=request.user,
             enrolment=enrolment,
             werkproces=werkproces,
             declaration=str(services.SIGN_OFF_DECLARATION),
+            confirm_without_evidence=data.get("confirm_without_evidence", False),
         )
         return _("Werkproces afgetekend.")
 
-    return _werkproces_action(
-        request, enrolment_pk, code, "sign_off_form", SignOffForm(request.POST), action
-    )
+    return _werkproces_action(request, enrolment_pk, code, "sign_off_form", form, action)
 
 
 @require_POST

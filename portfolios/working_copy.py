@@ -1,9 +1,10 @@
 """Reads of a bewijsstuk's working copy and the student's quota: the services check them
 before they write, and the views show them."""
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Sum
 
-from organisation.models import User
+from organisation.models import Enrolment, User
+from qualifications.models import Werkproces
 
 from .models import Evidence, EvidenceEvent, EvidenceFile, EvidenceLink, EvidenceStatus
 
@@ -36,3 +37,15 @@ def working_links(evidence: Evidence) -> dict[int, list[int]]:
     ).values_list("evidencelink__werkproces_id", "criterion_id"):
         links[wp].append(criterion)
     return links
+
+
+def has_accepted_evidence(*, enrolment: Enrolment, werkproces: Werkproces) -> bool:
+    """Is a bewijsstuk linked to this werkproces accepted (it counts for every link)."""
+    return (
+        Evidence.objects.filter(enrolment=enrolment, wp_links__werkproces=werkproces)
+        .annotate(
+            kind=EvidenceEvent.objects.current_value("kind", evidence=OuterRef("pk")),
+        )
+        .filter(kind=EvidenceEvent.Kind.ACCEPTED)
+        .exists()
+    )

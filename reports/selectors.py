@@ -236,6 +236,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
                 "name": event.actor_name,
                 "date": _local(event.created_at),
                 "reason": event.reason,
+                "without_evidence": event.without_evidence,
             }
         )
     feasibility: dict[int, FeasibilityEvent] = {}

@@ -13,6 +13,7 @@ from tests.portfolio_fixtures import make_evidence
 
 def sign_off(world, werkproces=None):
     portfolio_services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=werkproces or world["w1"],

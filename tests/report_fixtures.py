@@ -38,6 +38,7 @@ def rworld(aworld):
         reason="Naam bijgewerkt.",
     )
     portfolio_services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=aworld["praktijkopleider"],
         enrolment=aworld["enrolment"],
         werkproces=aworld["w1"],

@@ -61,9 +61,19 @@
       }
     }
 
+    // Back to this page from the history: the buttons work again.
+    window.addEventListener("pageshow", function () {
+      setBusy(false);
+    });
+
     form.addEventListener("submit", function (event) {
       if (!fileInput.files || fileInput.files.length === 0) {
-        return; // nothing large to send: an ordinary post is fine
+        // Nothing large to send: an ordinary post, with the button off so a double click
+        // sends it once (the server's form token makes one bewijsstuk either way).
+        window.setTimeout(function () {
+          setBusy(true);
+        }, 0);
+        return;
       }
       event.preventDefault();
       var data = new FormData(form);

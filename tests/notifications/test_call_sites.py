@@ -70,6 +70,7 @@ def test_sign_off_and_withdrawal_tell_the_student(
     student = mailable["student"]
     with django_capture_on_commit_callbacks(execute=True):
         services.werkproces_sign_off(
+            confirm_without_evidence=True,
             actor=mailable["praktijkopleider"],
             enrolment=mailable["enrolment"],
             werkproces=mailable["w1"],
@@ -98,6 +99,7 @@ def test_sign_off_and_withdrawal_tell_the_student(
 def test_a_rolled_back_sign_off_tells_nobody(mailable, mailoutbox):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.werkproces_sign_off(
+            confirm_without_evidence=True,
             actor=mailable["praktijkopleider"],
             enrolment=mailable["enrolment"],
             werkproces=mailable["w1"],

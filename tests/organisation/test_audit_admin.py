@@ -195,6 +195,7 @@ def test_exam_records_are_read_only_in_the_admin(client, world):
 
     client.force_login(world["beheerder"])
     event = portfolio_services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=world["w1"],

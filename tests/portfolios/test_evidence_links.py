@@ -86,6 +86,7 @@ def test_one_photo_for_two_werkprocessen_shows_on_both_and_counts_for_both(clien
 
     # Signing off stays per werkproces: one of the two, the other stays "accepted".
     services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=w2,

@@ -43,7 +43,7 @@ POST_VIEWS = ["submit", "review", "sign_off", "withdraw", "feasibility"]
 POST_DATA = {
     "submit": {},
     "review": {"decision": "accept"},
-    "sign_off": {"confirm": "on"},
+    "sign_off": {"confirm": "on", "confirm_without_evidence": "on"},
     "withdraw": {"withdraw-reason": "Vergissing"},
     "feasibility": {"feasible": "0", "feasibility-reason": "Kan hier niet"},
 }
@@ -108,6 +108,7 @@ def test_post_views_per_role(client, setup, view, role):
     world, urls = setup
     if view == "withdraw":
         services.werkproces_sign_off(
+            confirm_without_evidence=True,
             actor=world["praktijkopleider"],
             enrolment=world["enrolment"],
             werkproces=world["w1"],

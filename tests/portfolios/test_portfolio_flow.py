@@ -130,7 +130,8 @@ def test_sign_off_withdraw_with_reason_and_history(client, world):
     response = client.post(wp_url(world, "sign_off"), {})
     assert response.status_code == 400  # the declaration must be confirmed
     assert not SignOffEvent.objects.exists()
-    assert client.post(wp_url(world, "sign_off"), {"confirm": "on"}).status_code == 302
+    confirmed = {"confirm": "on", "confirm_without_evidence": "on"}  # no evidence yet
+    assert client.post(wp_url(world, "sign_off"), confirmed).status_code == 302
     event = SignOffEvent.objects.get()
     assert event.actor_name == "praktijkopleider"
     assert event.actor_role == "praktijkopleider"
@@ -153,6 +154,7 @@ def test_sign_off_withdraw_with_reason_and_history(client, world):
 @pytest.mark.django_db
 def test_portfolio_shows_sign_off_and_progress(client, world):
     services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=world["w1"],
@@ -327,6 +329,7 @@ ORGANISATION_MODELS = {"school", "cohort", "leerbedrijf", "praktijkopleider", "b
 def test_admin_pages_load_and_history_is_read_only(admin_client, world, model):
     make_evidence(world, submit=True)
     services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=world["w1"],

@@ -67,6 +67,7 @@ def counts_for(client, world, url, add):
 @pytest.mark.parametrize("role", ["student", "praktijkopleider", "docent"])
 def test_portfolio_page_query_count_is_flat(client, world, role):
     services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=world["w1"],
@@ -120,6 +121,7 @@ def test_mentor_list_shows_progress_and_flags_in_flat_queries(client, world, mak
             organisation_services.enrolment_set_cohort(enrolment=enrolment, cohort=world["cohort"])
 
     services.werkproces_sign_off(
+        confirm_without_evidence=True,
         actor=world["praktijkopleider"],
         enrolment=world["enrolment"],
         werkproces=world["w1"],

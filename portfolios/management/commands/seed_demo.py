@@ -409,6 +409,7 @@ class Command(BaseCommand):
                     reviewer=po.user, evidence=evidence, accept=True, feedback="Goed gedaan."
                 )
                 services.werkproces_sign_off(
+                    confirm_without_evidence=True,
                     actor=po.user,
                     enrolment=enrolment,
                     werkproces=werkproces,

@@ -13,7 +13,7 @@ from config.append_only import protect
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolios', '0007_drop_evidence_criteria'),
+        ('portfolios', '0010_evidence_form_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
