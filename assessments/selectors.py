@@ -137,7 +137,7 @@ def queue_for(*, user: User) -> list[QueueRow]:
     enrolments = list(
         assessable_enrolments(user)
         .select_related("student", "qualification")
-        .order_by("student__last_name", "student__username", "pk")
+        .order_by("student__sort_name", "student__username", "pk")
     )
     progress = progress_for(enrolments=assessable_enrolments(user))
     werkprocessen = {
@@ -399,7 +399,7 @@ def result_enrolments_for(*, user: User) -> list[ResultListRow]:
     enrolments = list(
         result_enrolments(user)
         .select_related("student", "qualification")
-        .order_by("student__last_name", "student__username", "pk")
+        .order_by("student__sort_name", "student__username", "pk")
     )
     counts: dict[int, list[int]] = {e.pk: [0, 0, 0] for e in enrolments}
     for (enrolment_id, _wp), state in progress_for(enrolments=result_enrolments(user)).items():

@@ -154,7 +154,7 @@ def students(request):
                 queryset=Enrolment.objects.select_related("qualification", "cohort"),
             )
         )
-        .order_by("last_name", "username", "pk")
+        .order_by("sort_name", "username", "pk")
     )
     return list_page(
         request,
@@ -325,7 +325,7 @@ def leerbedrijf_edit(request, pk: int):
 @beheerder_required
 def praktijkopleiders(request):
     qs = Praktijkopleider.objects.select_related("user", "leerbedrijf").order_by(
-        "user__last_name", "user__username", "pk"
+        "user__sort_name", "user__username", "pk"
     )
     return list_page(
         request,

@@ -43,6 +43,7 @@ def user_create(
         email=email,
         sso_identifier=sso_identifier or None,
     )
+    user.refresh_sort_name()
     # Beheerders work in the Django admin too.
     user.is_staff = role == User.Role.BEHEERDER
     if password:

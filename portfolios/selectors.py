@@ -427,7 +427,7 @@ def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[Portfoli
     enrolments = (
         visible_enrolments(user)
         .select_related("student", "qualification", "cohort")
-        .order_by("student__last_name", "student__username", "pk")
+        .order_by("student__sort_name", "student__username", "pk")
     )
     shown = Paginator(enrolments, PAGE_SIZE).get_page(page)
     ids = [e.pk for e in shown.object_list]
