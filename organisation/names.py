@@ -10,42 +10,8 @@ import unicodedata
 # Dutch (and the Flemish/German/French ones met on Dutch class lists) tussenvoegsels. Longer
 # sequences are matched word by word, so "van den", "van der", "in 't" need no own entry.
 TUSSENVOEGSELS = frozenset(
-    [
-        "van",
-        "de",
-        "den",
-        "der",
-        "des",
-        "het",
-        "'t",
-        "'s",
-        "ten",
-        "ter",
-        "te",
-        "in",
-        "op",
-        "aan",
-        "bij",
-        "over",
-        "onder",
-        "uit",
-        "la",
-        "le",
-        "du",
-        "da",
-        "dos",
-        "del",
-        "della",
-        "di",
-        "d'",
-        "l'",
-        "von",
-        "vom",
-        "zum",
-        "zur",
-        "am",
-        "im",
-    ]
+    "van de den der des het 't 's ten ter te in op aan bij over onder uit "  # noqa: SIM905
+    "la le du da dos del della di d' l' von vom zum zur am im".split()
 )
 
 # Letters NFKD does not decompose into a base letter plus a mark.
