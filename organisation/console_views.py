@@ -344,6 +344,9 @@ def praktijkopleiders(request):
     )
 
 
+BPV_IMPORT_RESULT_KEY = "bekwaam_bpv_import_result"
+
+
 # --- BPV-periodes ---------------------------------------------------------------------------
 
 
@@ -404,15 +407,23 @@ def bpv_create(request):
 @beheerder_required
 def bpv_import_view(request):
     form = CsvUploadForm(request.POST or None, request.FILES or None)
-    errors, result, status = [], None, 200
+    errors, status = [], 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 result = bpv_import.bpv_periodes_import(data=form.cleaned_data["file"].read())
             except bpv_import.StudentImportError as exc:  # BpvImportError, or unreadable
                 errors, status = exc.errors, 400
+            else:
+                # Post, redirect, get: a reload shows the summary, it does not import again.
+                request.session[BPV_IMPORT_RESULT_KEY] = {
+                    "rows": result.rows,
+                    "created": result.created,
+                }
+                return redirect("console:bpv_import")
         else:
             status = 400
+    result = request.session.pop(BPV_IMPORT_RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
         "organisation/console/bpv_import.html",
