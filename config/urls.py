@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from organisation import views as organisation_views
+from portfolios import search
 
 
 def healthz(request):
@@ -20,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("", organisation_views.home, name="home"),
+    path("zoeken/", search.search, name="search"),
     path("accounts/", include("organisation.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kwalificaties/", include("qualifications.urls")),
