@@ -12,6 +12,7 @@ from django.urls import path
 from config.forms import LoginForm
 
 from .forms import PasswordResetRequestForm
+from .passwords import PasswordChangeForm
 from .sso import SchoolCallbackView, SchoolSignInView
 
 urlpatterns = [
@@ -24,7 +25,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
