@@ -7,6 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.assessment_fixtures import post_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,3 +64,15 @@ def test_the_script_is_served_from_self_and_loaded_by_every_page(client, world):
     body = client.get(reverse("notifications:list")).content.decode()
     assert re.search(r'<script src="/static/js/error-summary\.js" defer>', body)
     assert 'rel="icon" href="/static/img/favicon.svg"' in body
+
+
+def test_beoordeling_summary_links_to_the_score_radios(client, aworld):
+    client.force_login(aworld["assessor"])
+    url = reverse("assessments:beoordeling", args=[aworld["enrolment"].pk, "B1-K1-W1"])
+    criteria = aworld["criteria"]
+    response = client.post(url, post_data(criteria, "submit", 0, None))  # no comment, no score
+    body = response.content.decode()
+    links = summary_links(body)
+    assert links
+    for target in links:
+        assert f'id="{target}"' in body, target
