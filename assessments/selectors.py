@@ -12,9 +12,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Enrolment, User
+from organisation.permissions import is_owner
 from portfolios.models import (
     Evidence,
-    EvidenceLink,
     EvidenceStatus,
     EvidenceVersion,
     EvidenceVersionLink,
@@ -137,7 +137,7 @@ def queue_for(*, user: User) -> list[QueueRow]:
     enrolments = list(
         assessable_enrolments(user)
         .select_related("student", "qualification")
-        .order_by("student__last_name", "student__username", "pk")
+        .order_by("student__sort_name", "student__username", "pk")
     )
     progress = progress_for(enrolments=assessable_enrolments(user))
     werkprocessen = {
@@ -198,8 +198,12 @@ class EvidenceItem:
 
 def _evidence_items(enrolment: Enrolment, werkproces: Werkproces) -> list[EvidenceItem]:
     """Submitted bewijsstukken linked to this werkproces, with the gedrag each version tags
-    here: three queries."""
-    linked = EvidenceLink.objects.filter(werkproces=werkproces).values("evidence_id")
+    here: three queries. What counts is the submitted version's frozen links
+    (EvidenceVersionLink), for every werkproces the student linked the bewijsstuk to, not the
+    working copy: a link added to a draft since, or removed from it, is not yet submitted."""
+    linked = EvidenceVersionLink.objects.filter(werkproces=werkproces).values(
+        "version__evidence_id"
+    )
     items = []
     for e in (
         with_status(Evidence.objects.filter(enrolment=enrolment, pk__in=linked))
@@ -222,6 +226,8 @@ def _evidence_items(enrolment: Enrolment, werkproces: Werkproces) -> list[Eviden
         .order_by("-date", "-id")
     ):
         latest = e.version_list[-1]
+        if not latest.here:
+            continue  # linked here once, but no longer in the version the assessor judges
         tagged = {c.pk for link in latest.here for c in link.criteria.all()}
         items.append(EvidenceItem(e, latest.title, EvidenceStatus(e.last_kind).label, tagged))
     return items
@@ -360,10 +366,29 @@ def beoordeling_page_for(
 class ResultRow:
     werkproces: Werkproces
     versions: list[VersionView]
+    # Why the latest outcome is what it is, and what to do now (cesuur.explain, next_step).
+    explanation: str = ""
+    next_step: str = ""
 
     @property
     def latest(self) -> VersionView:
         return self.versions[-1]
+
+
+def _explained(row: ResultRow, *, own: bool) -> ResultRow:
+    v = row.latest.vaststelling
+    rules = v.beoordeling  # the rules that applied, copied when the beoordeling began
+    row.explanation = cesuur.explain(
+        outcome=v.outcome,
+        points=v.points,
+        max_points=v.max_points,
+        scores=[cesuur.Judged(s.criterion_text, s.passing, s.crucial) for s in row.latest.scores],
+        min_share_for_goed=rules.min_share_for_goed,
+        max_onvoldoende=rules.max_onvoldoende,
+        own=own,
+    )
+    row.next_step = cesuur.next_step(outcome=v.outcome, own=own)
+    return row
 
 
 def results_for(*, user: User, enrolment: Enrolment) -> list[ResultRow]:
@@ -383,7 +408,8 @@ def results_for(*, user: User, enrolment: Enrolment) -> list[ResultRow]:
         rows.setdefault(wp.pk, ResultRow(wp, [])).versions.append(
             VersionView(v, list(v.scores.all()))
         )
-    return list(rows.values())
+    own = is_owner(user, enrolment)
+    return [_explained(row, own=own) for row in rows.values()]
 
 
 @dataclass
@@ -399,7 +425,7 @@ def result_enrolments_for(*, user: User) -> list[ResultListRow]:
     enrolments = list(
         result_enrolments(user)
         .select_related("student", "qualification")
-        .order_by("student__last_name", "student__username", "pk")
+        .order_by("student__sort_name", "student__username", "pk")
     )
     counts: dict[int, list[int]] = {e.pk: [0, 0, 0] for e in enrolments}
     for (enrolment_id, _wp), state in progress_for(enrolments=result_enrolments(user)).items():

@@ -158,14 +158,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "organisation.passwords.UserAttributeSimilarityValidator"},
     # ASVS 5.0 (6.2.1): at least 12 characters; the common-password list stays.
     {
         "NAME": "organisation.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "organisation.passwords.CommonPasswordValidator"},
+    {"NAME": "organisation.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 # Each role lands on its own work (organisation.views.home).

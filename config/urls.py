@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from organisation import views as organisation_views
+from portfolios import search
 
 
 def healthz(request):
@@ -10,9 +12,16 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    # Browsers ask for /favicon.ico where no <link rel="icon"> names it (downloads, the admin).
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("", organisation_views.home, name="home"),
+    path("zoeken/", search.search, name="search"),
     path("accounts/", include("organisation.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kwalificaties/", include("qualifications.urls")),

@@ -270,7 +270,7 @@ def student_rows(
     enrolments = list(
         cohort.enrolments.select_related("student").only(
             "pk", "qualification_id", "cohort_id", "student__username",
-            "student__first_name", "student__last_name",
+            "student__first_name", "student__last_name", "student__sort_name",
         )
     )  # fmt: skip
     progress = progress_for(enrolments=cohort.enrolments.all())
@@ -311,8 +311,9 @@ def _matches(row: StudentRow, filters: Filters, today: datetime.date) -> bool:
 
 def _sort(rows: list[StudentRow], sort: str) -> list[StudentRow]:
     def by_name(r):
+        # The Dutch order every list of people uses (organisation.names.sort_key).
         s = r.enrolment.student
-        return (s.last_name.lower(), s.first_name.lower(), s.username)
+        return (s.sort_name, s.username)
 
     rows = sorted(rows, key=by_name)
     if sort == "voortgang":

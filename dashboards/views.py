@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -98,7 +99,7 @@ def _matrix_body(dashboard, rows=None) -> SafeString:
         for stage in ICONS
     }
     behind = (
-        ' <span class="badge text-bg-danger"><span aria-hidden="true">⏱</span> '
+        ' <span class="badge text-bg-danger"><i class="bi bi-clock" aria-hidden="true"></i> '
         f"{escape(_('achter'))}</span>"
     )
     codes = [escape(c.werkproces.code) for c in dashboard.columns]
@@ -128,29 +129,45 @@ def _matrix_body(dashboard, rows=None) -> SafeString:
 
 
 def _signals_list(dashboard) -> SafeString:
-    """The signals as <li> items; like the matrix, built here because a large klas can have
-    hundreds of them. Every value is escaped."""
-    badges = {
-        "behind": ("danger", "⏱", _("Achter op planning")),
-        "waiting": ("warning", "⌛", _("Wacht op beoordeling")),
-        "not_feasible": ("dark", "⚠", _("Niet uitvoerbaar")),
+    """The signals as one card per kind: its label, how many students, and each student once
+    with their reasons (not eight identical "Achter op planning" cards). Like the matrix,
+    built here because a large klas can have hundreds of them. Every value is escaped."""
+    kinds = {
+        "behind": ("danger", "bi-clock", _("Achter op planning")),
+        "waiting": ("warning", "bi-hourglass-split", _("Wacht op beoordeling")),
+        "not_feasible": ("dark", "bi-exclamation-triangle", _("Niet uitvoerbaar")),
     }
-    badges = {
-        kind: f'<span class="badge text-bg-{colour}"><span aria-hidden="true">{icon}</span> '
-        f"{escape(text)}</span>"
-        for kind, (colour, icon, text) in badges.items()
-    }
-    out = []
-    for signal in dashboard.signals:
-        name = escape(signal.row.name)
-        who = (
-            f'<a href="{escape(signal.url)}">{name}</a>'
-            if signal.url
-            else f"<strong>{name}</strong>"
+    # kind -> student row id -> (row, first url, reasons); students in the Dutch name order.
+    groups: dict[str, dict[int, tuple]] = {kind: {} for kind in kinds}
+    ordered = sorted(
+        dashboard.signals,
+        key=lambda s: (s.row.enrolment.student.sort_name, s.row.enrolment.student.username),
+    )
+    for signal in ordered:
+        row, url, reasons = groups[signal.kind].setdefault(
+            signal.row.enrolment.pk, (signal.row, signal.url, [])
         )
+        reasons.append(signal.text)
+    out = []
+    for kind, (colour, icon, label) in kinds.items():
+        students = groups[kind]
+        if not students:
+            continue
+        count = ngettext("%(n)d student", "%(n)d studenten", len(students)) % {"n": len(students)}
+        items = []
+        for row, url, reasons in students.values():
+            name = escape(row.name)
+            who = f'<a href="{escape(url)}">{name}</a>' if url else f"<strong>{name}</strong>"
+            why = " ".join(escape(r) for r in reasons)
+            items.append(
+                f'<li class="list-group-item">{who}: <span class="signal-reason">{why}</span></li>'
+            )
         out.append(
-            f'<li class="list-group-item">{badges[signal.kind]} {who}: '
-            f'<span class="signal-reason">{escape(signal.text)}</span></li>'
+            f'<div class="col-lg-4"><section class="card h-100 signal-{kind}" '
+            f'aria-labelledby="signals-{kind}"><h3 class="card-header h6" id="signals-{kind}">'
+            f'<span class="badge text-bg-{colour}"><i class="bi {icon}" aria-hidden="true"></i> '
+            f'{escape(label)}</span> <span class="signal-count">{escape(count)}</span></h3>'
+            f'<ul class="list-group list-group-flush">{"".join(items)}</ul></section></div>'
         )
     return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
 

@@ -12,6 +12,7 @@ from django.urls import path
 from config.forms import LoginForm
 
 from .forms import PasswordResetRequestForm
+from .passwords import PasswordChangeForm
 from .sso import LogoutView, SchoolCallbackView, SchoolSignInView
 
 urlpatterns = [
@@ -25,7 +26,11 @@ urlpatterns = [
     ),
     # Django's LogoutView, which also logs out at the school after a school sign-in.
     path("logout/", LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -25,6 +25,12 @@ class BekwaamUserAdmin(UserAdmin):
         (_("Bekwaam"), {"fields": ("role", "sso_identifier")}),
     )
     search_fields = [*UserAdmin.search_fields, "sso_identifier"]
+    ordering = ["sort_name", "username"]
+
+    def save_model(self, request, obj, form, change):
+        # A rename in the admin keeps the Dutch sort order right (names.sort_key).
+        obj.refresh_sort_name()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Enrolment)

@@ -141,6 +141,7 @@ def praktijkopleider_update(
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.email = email
+    user.refresh_sort_name()
     user.full_clean()
     user.save()
     praktijkopleider.user = user

@@ -21,12 +21,14 @@ from .console_common import (
 from .console_forms import BpvEditForm, BpvForm, CsvUploadForm, PraktijkopleiderForm
 from .models import BpvPeriode, Praktijkopleider
 
+BPV_IMPORT_RESULT_KEY = "bekwaam_bpv_import_result"
+
 
 @require_GET
 @beheerder_required
 def praktijkopleiders(request):
     qs = Praktijkopleider.objects.select_related("user", "leerbedrijf").order_by(
-        "user__last_name", "user__username", "pk"
+        "user__sort_name", "user__username", "pk"
     )
     return list_page(
         request,
@@ -181,15 +183,23 @@ def bpv_delete(request, pk: int):
 @beheerder_required
 def bpv_import_view(request):
     form = CsvUploadForm(request.POST or None, request.FILES or None)
-    errors, result, status = [], None, 200
+    errors, status = [], 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 result = bpv_import.bpv_periodes_import(data=form.cleaned_data["file"].read())
             except bpv_import.StudentImportError as exc:  # BpvImportError, or unreadable
                 errors, status = exc.errors, 400
+            else:
+                # Post, redirect, get: a reload shows the summary, it does not import again.
+                request.session[BPV_IMPORT_RESULT_KEY] = {
+                    "rows": result.rows,
+                    "created": result.created,
+                }
+                return redirect("console:bpv_import")
         else:
             status = 400
+    result = request.session.pop(BPV_IMPORT_RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
         "organisation/console/bpv_import.html",

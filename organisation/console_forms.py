@@ -47,10 +47,9 @@ class CohortForm(forms.Form):
             # The kwalificatie (and school) of a klas is fixed: its students are enrolled on it.
             del self.fields["qualification"]
             del self.fields["school"]
-        self.fields["mentors"].queryset = User.objects.filter(role=User.Role.DOCENT, is_active=True)
-        self.fields["assessors"].queryset = User.objects.filter(
-            role=User.Role.ASSESSOR, is_active=True
-        )
+        people = User.objects.filter(is_active=True).order_by("sort_name", "username")
+        self.fields["mentors"].queryset = people.filter(role=User.Role.DOCENT)
+        self.fields["assessors"].queryset = people.filter(role=User.Role.ASSESSOR)
 
 
 class EnrolForm(forms.Form):
@@ -95,7 +94,7 @@ class BpvForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = Enrolment.objects.select_related(
             "student", "qualification"
-        ).order_by("student__last_name", "student__username")
+        ).order_by("student__sort_name", "student__username")
         self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
             "user", "leerbedrijf"
         )

@@ -30,7 +30,7 @@ def staff(request):
     return list_page(
         request,
         title=_("Medewerkers"),
-        qs=_staff_qs().order_by("last_name", "username", "pk"),
+        qs=_staff_qs().order_by("sort_name", "username", "pk"),
         fields=["username", "first_name", "last_name", "email"],
         columns=[_("Naam"), _("Gebruikersnaam"), _("Rol"), _("Account")],
         row=lambda u: [

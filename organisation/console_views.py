@@ -138,7 +138,7 @@ def students(request):
                 queryset=Enrolment.objects.select_related("qualification", "cohort"),
             )
         )
-        .order_by("last_name", "username", "pk")
+        .order_by("sort_name", "username", "pk")
     )
     return list_page(
         request,

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .names import sort_key
+
 
 class User(AbstractUser):
     """Everyone who logs in. The role decides what they may see (see the permissions modules)."""
@@ -36,12 +38,23 @@ class User(AbstractUser):
     # Part of the activation token (tokens.py): sending a new link moves it, so the earlier
     # link stops working.
     activation_sent_at = models.DateTimeField(_("activatie verstuurd op"), null=True, blank=True)
+    # The Dutch sort order of this person (names.sort_key): kept by the services that create or
+    # rename people, filled for existing rows by migration 0007. Every list of people orders by it.
+    sort_name = models.CharField(
+        _("sorteernaam"), max_length=300, blank=True, db_index=True, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         # Moved from another app without moving its table (migration 0002).
         db_table = "portfolios_user"
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+
+    def refresh_sort_name(self) -> None:
+        """Recompute sort_name from the name fields; the caller saves (services only)."""
+        self.sort_name = sort_key(
+            first_name=self.first_name, last_name=self.last_name, username=self.username
+        )
 
     @property
     def is_beheerder(self) -> bool:
@@ -220,7 +233,7 @@ class Praktijkopleider(models.Model):
         db_table = "portfolios_praktijkopleider"
         verbose_name = _("praktijkopleider")
         verbose_name_plural = _("praktijkopleiders")
-        ordering = ["user__last_name", "user__username"]
+        ordering = ["user__sort_name", "user__username"]
 
     def __str__(self):
         return f"{self.user.display_name} ({self.leerbedrijf})"

@@ -43,6 +43,7 @@ def user_create(
         email=email,
         sso_identifier=sso_identifier or None,
     )
+    user.refresh_sort_name()
     # Beheerders work in the Django admin too.
     user.is_staff = role == User.Role.BEHEERDER
     if password:
@@ -97,6 +98,7 @@ def user_update(
     user.last_name = last_name.strip()
     user.email = email.strip().lower()
     user.sso_identifier = sso_identifier.strip() or None
+    user.refresh_sort_name()
     user.full_clean()
     user.save()
     return user

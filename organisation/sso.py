@@ -273,6 +273,7 @@ class SchoolOIDCBackend(OIDCAuthenticationBackend):
             first_name=str(claims.get("given_name") or "")[:150],
             last_name=str(claims.get("family_name") or "")[:150],
         )
+        user.refresh_sort_name()
         user.set_unusable_password()  # reset-by-mail is for password accounts only
         try:
             with transaction.atomic():

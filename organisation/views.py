@@ -20,6 +20,8 @@ from . import invitations, student_import, tokens
 from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
 from .services import praktijkopleider_set_digest
 
+IMPORT_RESULT_KEY = "bekwaam_student_import_result"
+
 # Where each role's own work is (issue 11, item 6); names only, so no import of those apps.
 LANDING = {
     User.Role.STUDENT: "portfolios:list",
@@ -122,7 +124,6 @@ def import_students(request):
     initial = {"school": schools[0]} if len(schools) == 1 else {}
     form = StudentImportForm(request.POST or None, request.FILES or None, initial=initial)
     errors = []
-    result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > student_import.MAX_BYTES:
@@ -134,6 +135,18 @@ def import_students(request):
                 )
             except student_import.StudentImportError as exc:
                 errors = exc.errors
+            else:
+                # Post, redirect, get: the summary waits in the session for the next page, so
+                # a reload shows it again instead of posting the file a second time.
+                request.session[IMPORT_RESULT_KEY] = {
+                    "rows": result.rows,
+                    "users_created": result.users_created,
+                    "cohorts_created": result.cohorts_created,
+                    "enrolments_created": result.enrolments_created,
+                }
+                return redirect("organisation:import_students")
+    # Shown once, on the GET right after the import.
+    result = request.session.pop(IMPORT_RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
         "organisation/import_students.html",

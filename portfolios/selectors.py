@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from organisation.models import Enrolment, User
 from organisation.permissions import (
@@ -31,6 +29,7 @@ from .models import (
     FeasibilityEvent,
     SignOffEvent,
 )
+from .next_steps import NextStep, next_steps
 from .permissions import can_edit_evidence, can_review, can_review_evidence, visible_evidence
 from .thumbnails import THUMBNAIL_TYPES
 
@@ -160,12 +159,6 @@ class KerntaakRow:
 
 
 @dataclass
-class NextStep:
-    text: str
-    url: str
-
-
-@dataclass
 class Portfolio:
     enrolment: Enrolment
     kerntaken: list[KerntaakRow]
@@ -195,83 +188,6 @@ def _events_by_werkproces(qs: QuerySet, enrolment: Enrolment) -> dict[int, list]
     for event in qs.filter(enrolment=enrolment).order_by("created_at", "id"):
         grouped[event.werkproces_id].append(event)
     return grouped
-
-
-def _next_steps(user, enrolment: Enrolment, rows: list[WerkprocesRow], review: bool):
-    steps: list[NextStep] = []
-    code = enrolment.pk
-
-    def wp_url(wp):
-        return reverse("portfolios:werkproces", args=[code, wp.werkproces.code])
-
-    # A bewijsstuk linked to several werkprocessen is one thing to do, not one per link.
-    seen: set[int] = set()
-
-    def once(wp):
-        for row in wp.evidence:
-            if row.evidence.pk not in seen:
-                seen.add(row.evidence.pk)
-                yield row
-
-    if is_owner(user, enrolment):
-        for wp in rows:
-            for row in once(wp):
-                url = reverse("portfolios:evidence", args=[row.evidence.pk])
-                if row.status == EvidenceStatus.RETURNED:
-                    steps.append(
-                        NextStep(
-                            _("Verbeter „%(title)s” en dien het opnieuw in.")
-                            % {"title": row.title},
-                            url,
-                        )
-                    )
-                elif row.status == EvidenceStatus.DRAFT:
-                    steps.append(NextStep(_("Dien „%(title)s” in.") % {"title": row.title}, url))
-        empty = [wp for wp in rows if not wp.evidence and not wp.sign_off and not wp.not_feasible]
-        for wp in empty[:3]:
-            steps.append(
-                NextStep(
-                    _("Voeg bewijs toe bij %(code)s.") % {"code": wp.werkproces.code}, wp_url(wp)
-                )
-            )
-        for wp in rows:
-            if wp.accepted_count and not wp.sign_off:
-                steps.append(
-                    NextStep(
-                        _("Vraag je praktijkopleider om %(code)s af te tekenen.")
-                        % {"code": wp.werkproces.code},
-                        wp_url(wp),
-                    )
-                )
-    elif review:
-        for wp in rows:
-            for row in once(wp):
-                if row.status == EvidenceStatus.SUBMITTED:
-                    steps.append(
-                        NextStep(
-                            _("Beoordeel „%(title)s”.") % {"title": row.title},
-                            reverse("portfolios:evidence", args=[row.evidence.pk]),
-                        )
-                    )
-            if wp.accepted_count and not wp.sign_off:
-                steps.append(
-                    NextStep(
-                        _("Teken %(code)s af als de student het beheerst.")
-                        % {"code": wp.werkproces.code},
-                        wp_url(wp),
-                    )
-                )
-    else:
-        for wp in rows:
-            if wp.not_feasible:
-                steps.append(
-                    NextStep(
-                        _("%(code)s is niet uitvoerbaar bij %(bedrijf)s: zoek een andere plek.")
-                        % {"code": wp.werkproces.code, "bedrijf": wp.not_feasible.leerbedrijf},
-                        wp_url(wp),
-                    )
-                )
-    return steps
 
 
 def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
@@ -308,7 +224,7 @@ def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
         kerntaken=kerntaken,
         is_owner=is_owner(user, enrolment),
         can_review=review,
-        next_steps=_next_steps(user, enrolment, rows, review),
+        next_steps=next_steps(user=user, enrolment=enrolment, rows=rows, review=review),
     )
 
 
@@ -425,7 +341,7 @@ def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[Portfoli
     enrolments = (
         visible_enrolments(user)
         .select_related("student", "qualification", "cohort")
-        .order_by("student__last_name", "student__username", "pk")
+        .order_by("student__sort_name", "student__username", "pk")
     )
     shown = Paginator(enrolments, PAGE_SIZE).get_page(page)
     ids = [e.pk for e in shown.object_list]

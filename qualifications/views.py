@@ -1,7 +1,9 @@
+import dataclasses
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,8 +17,10 @@ from .permissions import (
     get_werkproces_for_user,
     qualifications_for,
 )
-from .sbb.importer import SbbImportError, import_sbb_xml
+from .sbb.importer import DossierOutcome, ImportReport, SbbImportError, import_sbb_xml
 from .sbb.parse import too_large_message
+
+SBB_REPORT_KEY = "bekwaam_sbb_import_report"
 
 
 @require_GET
@@ -117,7 +121,16 @@ def _sbb_import_form(request):
             except SbbImportError as exc:
                 form.add_error("file", exc)
             else:
-                form = SbbImportForm()
+                # Post, redirect, get: the report waits in the session (plain values), so a
+                # reload shows it again instead of uploading the file a second time.
+                request.session[SBB_REPORT_KEY] = dataclasses.asdict(report)
+                return redirect("qualifications:sbb_import")
     else:
         form = SbbImportForm()
+        stored = request.session.pop(SBB_REPORT_KEY, None)
+        if stored is not None:
+            report = ImportReport(
+                dry_run=stored["dry_run"],
+                dossiers=[DossierOutcome(**outcome) for outcome in stored["dossiers"]],
+            )
     return render(request, "qualifications/sbb_import.html", {"form": form, "report": report})

@@ -302,7 +302,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
         started[-1] if started else None,
     )
     mentors = (
-        [m.display_name for m in cohort.mentors.order_by("last_name", "username")] if cohort else []
+        [m.display_name for m in cohort.mentors.order_by("sort_name", "username")] if cohort else []
     )
     student = enrolment.student
     return {
@@ -367,7 +367,7 @@ def _summary(stages: Counter, total: int) -> dict:
 def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
     return list(
         cohort.enrolments.select_related("student", "qualification").order_by(
-            "student__last_name", "student__first_name", "student__username", "pk"
+            "student__sort_name", "student__username", "pk"
         )
     )
 
@@ -475,7 +475,7 @@ def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None
             "crebo": cohort.qualification.crebo,
             "niveau": cohort.qualification.niveau,
         },
-        "mentors": [m.display_name for m in cohort.mentors.order_by("last_name", "username")],
+        "mentors": [m.display_name for m in cohort.mentors.order_by("sort_name", "username")],
         "kerntaken": kerntaken,
         "students": rows,
         "summary": _summary(totals, sum(totals.values())),

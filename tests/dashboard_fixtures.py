@@ -37,6 +37,9 @@ def add_students(cohort, praktijkopleider, count: int, *, prefix="bulk", bpv_day
         ]
     )
     users = list(User.objects.filter(username__startswith=f"{prefix}-").order_by("username"))
+    for user in users:  # what user_create does for one person (organisation.names)
+        user.refresh_sort_name()
+    User.objects.bulk_update(users, ["sort_name"])
     Enrolment.objects.bulk_create(
         [
             Enrolment(

@@ -200,7 +200,11 @@ def test_refused_upload_shows_the_form_again_with_progress_script(page, live_ser
         [{"name": "virus.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00nope"}],
     )
     page.get_by_role("button", name="Bewaren als concept").click()
-    expect(page.locator(".alert-danger").first).to_contain_text("niet bewaard")
+    # The error summary at the top has the focus and links to the field (issue 12, item 10).
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("virus.pdf is geweigerd")
+    expect(summary).to_be_focused()
+    expect(summary.locator("a[href='#id_files']").first).to_be_visible()
     expect(page.locator("#id_title")).to_have_value("Iets raars")
     assert_no_axe_violations(page)
     # The re-rendered form is enhanced again: the progress bar is there, hidden.

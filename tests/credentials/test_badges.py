@@ -237,6 +237,7 @@ def test_sign_off_badge_says_what_it_attests_and_a_withdrawal_revokes_it(client,
         enrolment=rworld["enrolment"],
         werkproces=rworld["w1"],
         declaration="Nu wel.",
+        confirm_without_evidence=True,
     )
     assert "Aftekenbadge aanvragen voor B1-K1-W1" in (
         client.get(reverse("credentials:list")).content.decode()

@@ -260,10 +260,13 @@ def test_bpv_import_twice_changes_nothing_the_second_time(client, school):
         "gebruikersnaam,crebo,praktijkopleider,begindatum,einddatum\n"
         "student2,90011,praktijkopleider,2026-10-01,2027-01-31\n"
     )
-    response = client.post(reverse("console:bpv_import"), {"file": _csv(text)})
-    assert response.status_code == 200 and response.context["result"].created == 1
-    response = client.post(reverse("console:bpv_import"), {"file": _csv(text)})
-    assert response.context["result"].created == 0
+    response = client.post(reverse("console:bpv_import"), {"file": _csv(text)}, follow=True)
+    # Post, redirect, get: the summary is shown on the GET after the import.
+    assert response.redirect_chain == [(reverse("console:bpv_import"), 302)]
+    assert response.context["result"]["created"] == 1
+    response = client.post(reverse("console:bpv_import"), {"file": _csv(text)}, follow=True)
+    assert response.context["result"]["created"] == 0
+    assert client.get(reverse("console:bpv_import")).context["result"] is None
     assert BpvPeriode.objects.filter(enrolment=school["enrolment2"]).count() == 2
 
 

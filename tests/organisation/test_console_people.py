@@ -424,6 +424,7 @@ def test_a_bpv_holding_a_sign_off_is_kept(client, world):
         enrolment=world["enrolment"],
         werkproces=world["w1"],
         declaration="Gezien op de werkvloer.",
+        confirm_without_evidence=True,
     )
     client.force_login(world["beheerder"])
     response = client.post(reverse("console:bpv_delete", args=[periode.pk]), follow=True)
@@ -451,6 +452,7 @@ def test_another_praktijkopleiders_records_do_not_hold_a_bpv(client, world):
         enrolment=world["enrolment"],
         werkproces=world["w1"],
         declaration="Gezien.",
+        confirm_without_evidence=True,
     )
     early = BpvPeriode.objects.get(praktijkopleider__user=world["early_po"])
     client.force_login(world["beheerder"])

@@ -304,6 +304,9 @@ class Command(BaseCommand):
                 for i, username in new
             ]
         )
+        for user in users:
+            user.refresh_sort_name()
+        User.objects.bulk_update(users, ["sort_name"], batch_size=2000)
         users = list(User.objects.filter(username__in=[u for _, u in new]).order_by("username"))
         # Three in four follow P3 (OMS-3A), one in four the BK (OM-BK1); with more klassen
         # the students go round all of them.
