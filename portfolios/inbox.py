@@ -31,11 +31,8 @@ SORTS = {
     "werkproces": _("Werkproces"),
 }
 DEFAULT_SORT = "wacht"
-STUDENT_NAME = (
-    "enrolment__student__last_name",
-    "enrolment__student__first_name",
-    "enrolment__student__username",
-)
+# Dutch order: achternaam without its tussenvoegsel, accents folded (organisation.names).
+STUDENT_NAME = ("enrolment__student__sort_name", "enrolment__student__username")
 
 
 @dataclass(frozen=True)

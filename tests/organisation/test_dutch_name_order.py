@@ -13,6 +13,8 @@ from django.utils import timezone
 from organisation import services as organisation_services
 from organisation.models import AssessorAssignment, User
 from organisation.names import sort_key, split_tussenvoegsel
+from portfolios import services as portfolio_services
+from qualifications.selectors import werkprocessen_of
 from reports.selectors import cohort_enrolments
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,20 @@ def test_every_list_of_people_is_in_dutch_order(client, klas, who, url):
 def test_the_klas_report_lists_students_in_dutch_order(klas):
     names = [e.student.display_name for e in cohort_enrolments(klas["cohort"])]
     assert [n for n in names if n in NAMES] == NAMES
+
+
+def test_the_inbox_sorted_by_student_is_in_dutch_order(client, klas):
+    werkproces = werkprocessen_of(klas["cohort"].qualification).order_by("code").first()
+    for enrolment in klas["cohort"].enrolments.select_related("student"):
+        if enrolment.student.display_name not in NAMES:
+            continue
+        evidence = portfolio_services.evidence_create(
+            student=enrolment.student, enrolment=enrolment, werkproces=werkproces,
+            title="Bewijs", reflection="Gedaan.", date=datetime.date(2026, 10, 1),
+            links=["https://example.org/bewijs"],
+        )  # fmt: skip
+        portfolio_services.evidence_submit(student=enrolment.student, evidence=evidence)
+    client.force_login(klas["praktijkopleider"])
+    response = client.get(reverse("portfolios:inbox") + "?sorteer=student&per_page=100")
+    assert response.status_code == 200
+    assert_in_dutch_order(response.content.decode(), "praktijkopleider inbox")
