@@ -24,7 +24,7 @@ The school overview (``--school 1000 3000 10000``) grows one school in klassen o
      "baseline_median_ms": ..., "baseline_queries": ..., "speedup": ...}
 
 where the baseline is the previous implementation (progress from IN-lists of every
-enrolment id, every BPV-periode and a StudentRow per student, built in Python), kept here
+enrolment id, every BPV-periode and a planning sentence per student, built in Python), kept here
 only as the yardstick and run on the same data in the same process.
 
 Run: .venv/bin/python benchmarks/bench_dashboard.py [--students 30 300 1000] [--repeat 15]
@@ -273,16 +273,17 @@ def timed(func, repeat: int) -> tuple[list[float], int]:
 def baseline_overview(user, today):
     """The school overview as it was computed before issue 14 (kept only as a yardstick):
     progress from IN-lists of every enrolment id folded in Python, every BPV-periode that
-    ever started, and a StudentRow with its planning sentence per student."""
+    ever started, and the planning sentence per student."""
     from collections import defaultdict
 
     from assessments.models import Vaststelling
+    from assessments.planning import behind_reason
     from assessments.selectors import (
         ProgressState,
         Stage,
         _werkprocessen_by_qualification,
     )
-    from dashboards.selectors import CohortSummary, StudentRow, _behind_reason
+    from dashboards.selectors import CohortSummary
     from organisation.models import BpvPeriode, Enrolment
     from organisation.permissions import visible_cohorts
     from portfolios.models import Evidence, EvidenceLink, EvidenceStatus, SignOffEvent
@@ -348,9 +349,11 @@ def baseline_overview(user, today):
         summary.students += 1
         summary.werkprocessen = max(summary.werkprocessen, len(states))
         summary.stages.update(s.stage for s in states)
-        row = StudentRow(enrolment, states, bpvs.get(enrolment.pk), None, 0.0)
-        summary.done += row.done
-        summary.behind += bool(_behind_reason(row, today))
+        done = sum(1 for s in states if s.stage >= Stage.SIGNED_OFF)
+        summary.done += done
+        bpv = bpvs.get(enrolment.pk)
+        reason = behind_reason(done=done, total=len(states), bpv=bpv, today=today)[1]
+        summary.behind += bool(reason)
     return list(summaries.values())
 
 

@@ -41,11 +41,14 @@ def _attachment(response, filename: str):
 @require_GET
 @login_required
 def badge_list(request):
-    enrolments = Enrolment.objects.filter(student=request.user).select_related("qualification")
+    enrolments = Enrolment.objects.filter(student=request.user).select_related(
+        "qualification", "cohort__school"
+    )
     rows = [
         {
             "enrolment": e,
             "claimable": list(selectors.claimable_vaststellingen(user=request.user, enrolment=e)),
+            "sign_offs": list(selectors.claimable_sign_offs(user=request.user, enrolment=e)),
             "credentials": selectors.credentials_for(user=request.user, enrolment=e),
         }
         for e in enrolments
@@ -60,14 +63,22 @@ def badge_list(request):
 @login_required
 def badge_claim(request, enrolment_pk: int):
     enrolment = get_object_or_404(Enrolment, pk=enrolment_pk, student=request.user)
+
+    def number(name: str) -> int:
+        try:
+            return int(request.POST.get(name, ""))
+        except ValueError:
+            return 0
+
     try:
-        vaststelling_pk = int(request.POST.get("vaststelling", ""))
-    except ValueError:
-        vaststelling_pk = 0
-    try:
-        credential = services.credential_claim(
-            student=request.user, enrolment=enrolment, vaststelling_pk=vaststelling_pk
-        )
+        if "aftekening" in request.POST:
+            credential = services.credential_claim_sign_off(
+                student=request.user, enrolment=enrolment, sign_off_pk=number("aftekening")
+            )
+        else:
+            credential = services.credential_claim(
+                student=request.user, enrolment=enrolment, vaststelling_pk=number("vaststelling")
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("credentials:list")

@@ -20,14 +20,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Max, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The planning rule lives in assessments.planning: the klas summary report uses it too.
+from assessments.planning import (  # noqa: F401 (school_year, elapsed_fraction: still read from here)
+    behind_reason,
+    elapsed_fraction,
+    is_behind,
+    school_year,
+)
+from assessments.planning import current_bpvs as _current_bpvs
+from assessments.planning import planning as _planning
 from assessments.progress import ASSESSED, SIGNED_OFF, stage_counts
 from assessments.progress import facts as progress_facts
 from assessments.selectors import (
@@ -36,16 +43,13 @@ from assessments.selectors import (
     Stage,
     werkproces_counts,
 )
-from organisation.models import BpvPeriode, Cohort, Enrolment, Leerbedrijf, User
-from organisation.permissions import acting_bpv_q, visible_cohorts
+from organisation.models import Cohort, Enrolment, Leerbedrijf, User
+from organisation.permissions import visible_cohorts
 from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
 from portfolios.selectors import with_status
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
 
-# Behind schedule when the signed-off share trails the elapsed share by more than this
-# fraction of the werkprocessen (and by at least one werkproces): a week's slack is normal.
-BEHIND_MARGIN = 0.1
 DEFAULT_REVIEW_DAYS = 7
 
 ICONS = {
@@ -115,20 +119,6 @@ class Filters:
             review_days=_int(query.get("wacht")) or DEFAULT_REVIEW_DAYS,
             sort=query.get("sorteer") if query.get("sorteer") in SORTS else "naam",
         )
-
-
-# --- Planning --------------------------------------------------------------------------------
-
-
-def school_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start_year = today.year if today.month >= 9 else today.year - 1
-    return datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 7, 1)
-
-
-def elapsed_fraction(start: datetime.date, end: datetime.date, today: datetime.date) -> float:
-    if end <= start:
-        return 1.0
-    return min(max((today - start).days / (end - start).days, 0.0), 1.0)
 
 
 # --- The matrix ------------------------------------------------------------------------------
@@ -228,7 +218,9 @@ class StudentRow:
         key = (self.done, self.total, bpv)
         reason = self.reasons.get(key)
         if reason is None:
-            reason = self.reasons[key] = _behind_reason(self, self.today)
+            reason = self.reasons[key] = behind_reason(
+                done=self.done, total=self.total, bpv=bpv, today=self.today
+            )[1]
         return reason
 
     @property
@@ -297,27 +289,6 @@ class Dashboard:
         return chart
 
 
-def _current_bpv_filter(today: datetime.date) -> Q:
-    """A running BPV-periode, by the one rule (organisation.permissions.bpv_access)."""
-    return acting_bpv_q(today)
-
-
-def _current_bpvs(enrolments: QuerySet[Enrolment], today: datetime.date) -> QuerySet:
-    """Each student's current BPV-periode (the latest started one still running): the
-    database picks one row per student with a window function."""
-    return (
-        BpvPeriode.objects.filter(_current_bpv_filter(today), enrolment__in=enrolments)
-        .annotate(
-            newest=Window(
-                RowNumber(),
-                partition_by=[F("enrolment_id")],
-                order_by=[F("starts_on").desc(), F("id").desc()],
-            )
-        )
-        .filter(newest=1)
-    )
-
-
 def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, CurrentBpv]:
     """Plain values, one Leerbedrijf per leerbedrijf (a klas has a handful, not one each)."""
     bedrijven: dict[int, Leerbedrijf] = {}
@@ -351,52 +322,6 @@ def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.dateti
         if at and (enrolment_id not in latest or at > latest[enrolment_id]):
             latest[enrolment_id] = at
     return latest
-
-
-def _planning(
-    start: datetime.date | None, end: datetime.date | None, total: int, today: datetime.date
-) -> tuple[datetime.date, datetime.date, float, float]:
-    """(start, end, elapsed fraction, werkprocessen expected signed off by today).
-
-    Expected: the elapsed share of the current BPV-periode (an open-ended one runs to the end
-    of the school year; without one, the school year itself) times the werkprocessen."""
-    if start is None:
-        start, end = school_year(today)
-    else:
-        end = end or school_year(today)[1]
-    fraction = elapsed_fraction(start, end, today)
-    return start, end, fraction, fraction * total
-
-
-def is_behind(done: int, total: int, expected: float) -> bool:
-    margin = max(1.0, BEHIND_MARGIN * total)
-    return bool(total) and done + margin < expected
-
-
-def _behind_reason(row: StudentRow, today: datetime.date) -> str:
-    """Why this student is behind the planning, or "" when they are not."""
-    bpv = row.bpv
-    start, end, fraction, row.expected = _planning(
-        bpv.starts_on if bpv else None, bpv.ends_on if bpv else None, row.total, today
-    )
-    if not is_behind(row.done, row.total, row.expected):
-        return ""
-    if bpv is not None:
-        period = _("de BPV-periode bij %(bedrijf)s") % {"bedrijf": bpv.leerbedrijf.name}
-    else:
-        period = _("het schooljaar")
-    return _(
-        "%(done)d van %(total)d werkprocessen afgetekend; verwacht rond %(expected)d: "
-        "%(percent)d%% van %(period)s (%(start)s – %(end)s) is voorbij."
-    ) % {
-        "done": row.done,
-        "total": row.total,
-        "expected": round(row.expected),
-        "percent": round(100 * fraction),
-        "period": period,
-        "start": date_format(start),
-        "end": date_format(end),
-    }
 
 
 def _werkprocessen(cohort: Cohort) -> list[Werkproces]:

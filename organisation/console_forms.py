@@ -116,3 +116,13 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class SchoolForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=255)
+    brin = forms.CharField(label=_("BRIN-code"), max_length=8, required=False)
+    badges_on_sign_off = forms.BooleanField(
+        label=_("Badges ook bij aftekening"),
+        required=False,
+        help_text=School._meta.get_field("badges_on_sign_off").help_text,
+    )

@@ -3,13 +3,15 @@ pages live in urls.py under the same prefix; assessment policies in assessments.
 
 from django.urls import path
 
-from . import console_audit
+from . import console_audit, console_school
 from . import console_views as views
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("scholen/", console_school.schools, name="schools"),
+    path("scholen/<int:pk>/", console_school.school_edit, name="school_edit"),
     path("klassen/", views.cohorts, name="cohorts"),
     path("klassen/nieuw/", views.cohort_create, name="cohort_create"),
     path("klassen/<int:pk>/", views.cohort_edit, name="cohort_edit"),

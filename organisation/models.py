@@ -117,6 +117,17 @@ class School(models.Model):
         blank=True,
         help_text=_("PNG of JPEG, liefst breed en niet hoger dan 300 pixels."),
     )
+    # Open Badges (credentials): besides a werkproces vastgesteld by assessors, a student may
+    # also claim one for a werkproces the praktijkopleider signed off, if the school says so.
+    badges_on_sign_off = models.BooleanField(
+        _("badges ook bij aftekening"),
+        default=False,
+        help_text=_(
+            "Studenten kunnen dan ook een badge aanvragen voor een werkproces dat de "
+            "praktijkopleider heeft afgetekend. De badge zegt dan dat het is afgetekend, niet "
+            "vastgesteld; wordt de aftekening ingetrokken, dan wordt de badge ingetrokken."
+        ),
+    )
 
     class Meta:
         # Moved from another app without moving its table (migration 0002).

@@ -147,6 +147,20 @@ def school_create(*, name: str, brin: str = "") -> School:
 
 
 @transaction.atomic
+def school_update(
+    *, school: School, name: str, brin: str = "", badges_on_sign_off: bool = False
+) -> School:
+    """The school's own settings (the console's school page); django-auditlog records the
+    change with old and new values."""
+    school.name = name
+    school.brin = brin
+    school.badges_on_sign_off = badges_on_sign_off
+    school.full_clean()
+    school.save(update_fields=["name", "brin", "badges_on_sign_off"])
+    return school
+
+
+@transaction.atomic
 def cohort_create(
     *,
     school: School,

@@ -5,8 +5,11 @@ Who may ask is selectors.export_enrolments: the student, or a beheerder; not the
 the assessors, who may read results but not the drafts and files of the whole portfolio.
 """
 
+import json
+
 from django.db.models import Prefetch
 
+from credentials.selectors import badges_for_export
 from organisation.models import Enrolment
 from portfolios.models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus, EvidenceVersion
 
@@ -96,7 +99,29 @@ def export_data(*, enrolment: Enrolment) -> dict:
         "bpv": report["bpv"],
         "evidence": evidence,
         "kerntaken": report["kerntaken"],
+        "badges": [
+            {**badge, "path": f"badges/{badge['code']}-{badge['uid'][:8]}.json"}
+            for badge in badges_for_export(enrolment=enrolment)
+        ],
+        # Paths of files the storage no longer holds (filled in by services._run_export).
+        "missing_files": [],
     }
+
+
+def badge_file(badge: dict) -> str:
+    """A badge's file in the ZIP: the same JSON the student downloads from Mijn badges."""
+    return json.dumps(
+        {"credential": badge["credential"], "jwt": badge["jwt"]}, ensure_ascii=False, indent=2
+    )
+
+
+def mark_missing(data: dict, missing: set[str]) -> None:
+    """Note each file the storage no longer holds, so index.html says so instead of
+    linking to nothing."""
+    for item in data["evidence"]:
+        for f in [*item["files"], *(f for v in item["versions"] for f in v["files"])]:
+            f["missing"] = f["path"] in missing
+    data["missing_files"] = sorted(missing)
 
 
 def export_files(data: dict) -> dict[str, str]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from PIL import Image
 
 from assessments.permissions import result_enrolments
+from assessments.planning import behind_reason, current_bpv
 from assessments.selectors import STAGE_LABELS, Stage, progress_for, results_for
 from organisation.models import BpvPeriode, Cohort, Enrolment
 from organisation.permissions import visible_cohorts
@@ -428,6 +429,8 @@ def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None
         kerntaken[-1]["total"] += 1
         column_of[wp.pk] = len(kerntaken) - 1
     signals = _cohort_signals([e.pk for e in enrolments], today)
+    # The one planning rule (assessments.planning), as the klas dashboard applies it.
+    bpvs = current_bpv(cohort.enrolments.all() if given is None else given, today)
     rows = []
     totals: Counter = Counter()
     for e in enrolments:
@@ -444,6 +447,12 @@ def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None
             elif state.stage >= Stage.SUBMITTED:
                 cell["busy"] += 1
         totals.update(stages)
+        done = sum(c["done"] for c in cells)
+        _expected, behind = behind_reason(
+            done=done, total=len(werkprocessen), bpv=bpvs.get(e.pk), today=today
+        )
+        if behind:
+            signals[e.pk].insert(0, {"kind": "behind", "text": behind})
         student = e.student
         rows.append(
             {
@@ -451,7 +460,7 @@ def cohort_report_data(*, cohort: Cohort, enrolments: Iterable[Enrolment] | None
                 "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
                 "number": student.username,
                 "cells": cells,
-                "done": sum(c["done"] for c in cells),
+                "done": done,
                 "total": len(werkprocessen),
                 "signals": signals[e.pk],
             }

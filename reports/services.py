@@ -39,6 +39,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import storage
 from config.storage import write_replacing
 from config.tasks import enqueue_on_commit
 from organisation.models import Cohort, Enrolment, User
@@ -97,21 +98,18 @@ def report_request(
 ) -> ReportJob:
     """Record a request and queue the work, or reuse a PDF of the very same data.
 
-    A klas report is made as one child job per student (so that workers share the work)
-    plus the parent, which waits, holding no worker and spending no attempt, until the last
-    child is finished (_child_finished) and only then is queued to assemble the ZIP."""
+    A student report's fingerprint is one student's data, worked out here so that the same
+    data hands out the PDF we already have at once. A klas report only records the job: its
+    fingerprint takes every student's data (seconds for a klas of 30), so the worker works it
+    out (_plan_cohort), reuses a report of the same data or fans out into one child job per
+    student, and the parent then waits, holding no worker and spending no attempt, until the
+    last child is finished (_child_finished) and only then is queued to assemble the ZIP."""
     if (enrolment is None) == (cohort is None):
         raise ValueError("Give an enrolment or a cohort")
-    enrolments: list[Enrolment] = []
-    children: list[str] = []
-    if enrolment is not None:
-        kind, subject = ReportJob.Kind.STUDENT, {"enrolment": enrolment}
-        fingerprint = _student_fingerprint(enrolment)
-    else:
-        kind, subject = ReportJob.Kind.COHORT, {"cohort": cohort}
-        enrolments = selectors.cohort_enrolments(cohort)
-        children = [_student_fingerprint(e) for e in enrolments]
-        fingerprint = _cohort_fingerprint(cohort, enrolments, children)
+    if cohort is not None:
+        return _cohort_request(user=user, cohort=cohort)
+    kind, subject = ReportJob.Kind.STUDENT, {"enrolment": enrolment}
+    fingerprint = _student_fingerprint(enrolment)
     with transaction.atomic():
         same = ReportJob.objects.filter(kind=kind, fingerprint=fingerprint, **subject).exclude(
             status=ReportJob.Status.FAILED
@@ -120,49 +118,116 @@ def report_request(
         if job := active.first():
             return job
         done = same.filter(status=ReportJob.Status.DONE).order_by("-finished_at").first()
-        now = timezone.now()
         if done is not None and _output_exists(done):
-            # Same data, same report: record who asked, hand out the PDF we already have.
-            return ReportJob.objects.create(
-                kind=kind,
-                requested_by=user,
-                fingerprint=fingerprint,
-                status=ReportJob.Status.DONE,
-                output=done.output,
-                archive=done.archive,
-                started_at=now,
-                finished_at=now,
-                **subject,
-            )
-        if kind == ReportJob.Kind.STUDENT:
-            job = ReportJob.objects.create(
-                kind=kind, requested_by=user, fingerprint=fingerprint, **subject
-            )
-            _enqueue(job.pk)
-            return job
+            return _reuse(done, user=user, fingerprint=fingerprint, **subject)
         job = ReportJob.objects.create(
-            kind=kind,
-            requested_by=user,
-            fingerprint=fingerprint,
-            status=ReportJob.Status.WAITING if enrolments else ReportJob.Status.QUEUED,
-            children_pending=len(enrolments),
-            **subject,
+            kind=kind, requested_by=user, fingerprint=fingerprint, **subject
         )
+        _enqueue(job.pk)
+        return job
+
+
+def _reuse(done: ReportJob, *, user: User, fingerprint: str, **subject) -> ReportJob:
+    """Same data, same report: record who asked, hand out the PDF we already have."""
+    now = timezone.now()
+    return ReportJob.objects.create(
+        kind=done.kind,
+        requested_by=user,
+        fingerprint=fingerprint,
+        status=ReportJob.Status.DONE,
+        output=done.output,
+        archive=done.archive,
+        started_at=now,
+        finished_at=now,
+        **subject,
+    )
+
+
+# A klas report whose fingerprint the worker has not worked out yet (_plan_cohort).
+UNPLANNED = ""
+
+
+def _cohort_request(*, user: User, cohort: Cohort) -> ReportJob:
+    with transaction.atomic():
+        # One not yet planned for this klas will read the data as it is when a worker gets
+        # to it, so a second click joins it rather than queueing the same work again.
+        queued = ReportJob.objects.filter(
+            kind=ReportJob.Kind.COHORT,
+            cohort=cohort,
+            status=ReportJob.Status.QUEUED,
+            fingerprint=UNPLANNED,
+            parent__isnull=True,
+        ).first()
+        if queued is not None:
+            return queued
+        job = ReportJob.objects.create(
+            kind=ReportJob.Kind.COHORT, cohort=cohort, requested_by=user, fingerprint=UNPLANNED
+        )
+        _enqueue(job.pk)
+        return job
+
+
+def _plan_cohort(job: ReportJob, token: str) -> str:
+    """The worker's first step of a klas report: each student's fingerprint and the klas's.
+    The same data as a report already made: done, with that report. Otherwise one child job
+    per student, and the parent waits for them. Planning that got this far gives its
+    attempt back: attempts count claims that ended without a result."""
+    cohort = job.cohort
+    enrolments = selectors.cohort_enrolments(cohort)
+    children = [_student_fingerprint(e) for e in enrolments]
+    fingerprint = _cohort_fingerprint(cohort, enrolments, children)
+    done = (
+        ReportJob.objects.filter(
+            kind=ReportJob.Kind.COHORT,
+            cohort=cohort,
+            fingerprint=fingerprint,
+            status=ReportJob.Status.DONE,
+        )
+        .exclude(pk=job.pk)
+        .order_by("-finished_at")
+        .first()
+    )
+    if done is not None and _output_exists(done):
+        finished = _finish(
+            job,
+            _mine(job.pk, token),
+            status=ReportJob.Status.DONE,
+            output=done.output,
+            archive=done.archive,
+            fingerprint=fingerprint,
+            error="",
+        )
+        return "reused" if finished else "lost claim"
+    if not enrolments:
+        # Nobody to wait for: assemble the summary in this same claim.
+        if not _mine(job.pk, token).update(fingerprint=fingerprint):
+            return "lost claim"
+        job.fingerprint = fingerprint
+        return _run_cohort(job, token)
+    with transaction.atomic():
+        planned = _mine(job.pk, token).update(
+            status=ReportJob.Status.WAITING,
+            fingerprint=fingerprint,
+            children_pending=len(enrolments),
+            lease_until=None,
+            claim="",
+            attempts=F("attempts") - 1,
+        )
+        if not planned:
+            return "lost claim"
         kids = ReportJob.objects.bulk_create(
             ReportJob(
                 kind=ReportJob.Kind.STUDENT,
                 enrolment=e,
                 parent=job,
-                requested_by=user,
+                requested_by=job.requested_by,
                 fingerprint=child_fingerprint,
             )
             for e, child_fingerprint in zip(enrolments, children, strict=True)
         )
         for kid in kids:
             _enqueue(kid.pk)
-        if not enrolments:
-            _enqueue(job.pk)
-        return job
+    return "planned"
 
 
 # How long an export (a copy of the whole portfolio) is kept for download.
@@ -331,6 +396,8 @@ def job_run(*, job_id: int) -> str:
             return _run_student(job, token)
         if job.kind == ReportJob.Kind.EXPORT:
             return _run_export(job, token)
+        if job.fingerprint == UNPLANNED and not job.children.exists():
+            return _plan_cohort(job, token)
         return _run_cohort(job, token)
     except TRANSIENT_ERRORS:
         # Give the job back so the retry (or the sweep) can claim it again.
@@ -437,19 +504,38 @@ def _store(name: str, content) -> str:
     return default_storage.save(name, content)
 
 
+def _copy_files(archive: zipfile.ZipFile, files: dict[str, str]) -> set[str]:
+    """Copy each stored file into the ZIP; return the paths of those the storage no longer
+    holds (a lost file must not cost the student the rest of their export)."""
+    missing = set()
+    for path, stored in files.items():
+        try:
+            source = storage.open_for_download(stored)
+        except FileNotFoundError:
+            logger.warning("Export: %s is missing from storage", stored)
+            missing.add(path)
+            continue
+        try:
+            with archive.open(path, "w") as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+        finally:
+            source.close()
+    return missing
+
+
 def _run_export(job: ReportJob, token: str) -> str:
     data = export_selectors.export_data(enrolment=job.enrolment)
     now = timezone.now()
-    index = rendering.export_index_html(data, generated_at=now)
-    payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     # Spooled: a portfolio with many files goes to a temporary file, not into memory.
     with tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024) as buffer:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("index.html", index)
+            missing = _copy_files(archive, export_selectors.export_files(data))
+            export_selectors.mark_missing(data, missing)
+            for badge in data["badges"]:
+                archive.writestr(badge["path"], export_selectors.badge_file(badge))
+            archive.writestr("index.html", rendering.export_index_html(data, generated_at=now))
+            payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
             archive.writestr("portfolio.json", payload)
-            for path, stored in export_selectors.export_files(data).items():
-                with default_storage.open(stored, "rb") as source, archive.open(path, "w") as out:
-                    shutil.copyfileobj(source, out, 1024 * 1024)
         buffer.seek(0)
         name = _store(f"reports/export-{job.pk}.zip", File(buffer))
     finished = _finish(

@@ -14,7 +14,10 @@ from django.urls import reverse
 from PIL import Image
 
 from assessments import services as assessment_services
+from credentials import services
 from credentials.models import Credential
+from portfolios import services as portfolio_services
+from portfolios.models import SignOffEvent
 from tests.assessment_fixtures import inputs
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +154,103 @@ def test_anonymous_and_wrong_methods(client, rworld, claimed):
         client.get(reverse("credentials:claim", args=[rworld["enrolment"].pk])).status_code == 405
     )
     assert client.get("/badges/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+# --- Badges on sign-off, when the school turns it on (School.badges_on_sign_off) -------------
+
+
+def _sign_off_switch(rworld, on: bool):
+    school = rworld["cohort"].school
+    school.badges_on_sign_off = on
+    school.save(update_fields=["badges_on_sign_off"])
+
+
+def _current_sign_off(rworld):
+    return SignOffEvent.objects.filter(
+        enrolment=rworld["enrolment"], werkproces=rworld["w1"]
+    ).latest("created_at", "id")
+
+
+def test_sign_off_badge_is_refused_when_the_school_has_not_turned_it_on(client, rworld):
+    client.force_login(rworld["student"])
+    sign_off = _current_sign_off(rworld)
+    assert sign_off.kind == SignOffEvent.Kind.SIGNED
+    assert "Aftekenbadge aanvragen" not in client.get(reverse("credentials:list")).content.decode()
+    response = client.post(
+        reverse("credentials:claim", args=[rworld["enrolment"].pk]),
+        {"aftekening": sign_off.pk},
+        follow=True,
+    )
+    assert "geeft geen badges voor een aftekening" in response.content.decode()
+    assert not Credential.objects.exists()
+
+
+def test_sign_off_badge_says_what_it_attests_and_a_withdrawal_revokes_it(client, rworld, tmp_path):
+    _sign_off_switch(rworld, True)
+    client.force_login(rworld["student"])
+    sign_off = _current_sign_off(rworld)
+    page = client.get(reverse("credentials:list")).content.decode()
+    assert "Aftekenbadge aanvragen voor B1-K1-W1" in page
+    response = client.post(
+        reverse("credentials:claim", args=[rworld["enrolment"].pk]), {"aftekening": sign_off.pk}
+    )
+    assert response.status_code == 302
+    badge = Credential.objects.get()
+    assert badge.sign_off == sign_off and badge.vaststelling is None
+    assert verify(client, badge, tmp_path) == {
+        "verified": True,
+        "revoked": False,
+        "achievement": "B1-K1-W1",
+    }
+    vc = json.loads(client.get(reverse("credentials:json", args=[badge.uid])).content)["credential"]
+    assert vc["credentialSubject"]["result"][0]["value"] == "Afgetekend door de praktijkopleider"
+    assert "Afgetekend door praktijkopleider Petra de Vries" in vc["description"]
+    assert "geen vaststelling door assessoren" in vc["description"]
+    # The vaststelling badge of the same werkproces says the other thing.
+    client.post(
+        reverse("credentials:claim", args=[rworld["enrolment"].pk]),
+        {"vaststelling": rworld["vaststelling"].pk},
+    )
+    other = Credential.objects.get(vaststelling=rworld["vaststelling"])
+    assert "Vastgesteld door assessoren" in services.decoded(other)["vc"]["description"]
+    # Claiming the same sign-off again is refused.
+    client.post(
+        reverse("credentials:claim", args=[rworld["enrolment"].pk]), {"aftekening": sign_off.pk}
+    )
+    assert Credential.objects.filter(sign_off__isnull=False).count() == 1
+
+    portfolio_services.werkproces_sign_off_withdraw(
+        actor=rworld["praktijkopleider"],
+        enrolment=rworld["enrolment"],
+        werkproces=rworld["w1"],
+        reason="Toch nog niet zelfstandig.",
+    )
+    outcome = verify(client, badge, tmp_path)
+    assert outcome["verified"] is True and outcome["revoked"] is True
+    assert verify(client, other, tmp_path)["revoked"] is False  # only what was withdrawn
+    assert (
+        "de aftekening is ingetrokken" in client.get(reverse("credentials:list")).content.decode()
+    )
+    # Signed again: a new sign-off, a new badge to claim; the old one stays revoked.
+    portfolio_services.werkproces_sign_off(
+        actor=rworld["praktijkopleider"],
+        enrolment=rworld["enrolment"],
+        werkproces=rworld["w1"],
+        declaration="Nu wel.",
+    )
+    assert "Aftekenbadge aanvragen voor B1-K1-W1" in (
+        client.get(reverse("credentials:list")).content.decode()
+    )
+    assert verify(client, badge, tmp_path)["revoked"] is True
+
+
+def test_only_the_student_claims_a_sign_off_badge(client, rworld):
+    _sign_off_switch(rworld, True)
+    sign_off = _current_sign_off(rworld)
+    url = reverse("credentials:claim", args=[rworld["enrolment"].pk])
+    for role in ["docent", "assessor", "praktijkopleider", "beheerder", "outsider"]:
+        client.force_login(rworld[role])
+        assert client.post(url, {"aftekening": sign_off.pk}).status_code == 404, role
+    client.force_login(rworld["student"])
+    assert client.post(url, {"aftekening": "niets"}, follow=True).status_code == 200
+    assert not Credential.objects.exists()

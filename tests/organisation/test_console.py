@@ -30,6 +30,8 @@ def _get_views(w):
     kerntaak = w["w1"].kerntaak
     return [
         reverse("console:home"),
+        reverse("console:schools"),
+        reverse("console:school_edit", args=[w["cohort"].school_id]),
         reverse("console:cohorts"),
         reverse("console:cohort_create"),
         reverse("console:cohort_edit", args=[w["cohort"].pk]),
@@ -178,6 +180,30 @@ def test_enrol_deactivate_and_resend_activation(
     assert client.get("/" + second_link.split("/", 1)[1]).status_code == 404
 
 
+def test_school_settings_turn_on_badges_on_sign_off(client, school):
+    """The beheerder's school page holds the switch for badges on sign-off; bad input is
+    refused with a Dutch message and writes nothing."""
+    target = school["cohort"].school
+    assert target.badges_on_sign_off is False
+    client.force_login(school["beheerder"])
+    url = reverse("console:school_edit", args=[target.pk])
+    page = client.get(url).content.decode()
+    assert "Badges ook bij aftekening" in page
+    bad = client.post(url, {"name": "", "brin": "00AB", "badges_on_sign_off": "on"})
+    assert bad.status_code == 400 and "verplicht" in bad.content.decode()
+    target.refresh_from_db()
+    assert target.badges_on_sign_off is False and target.brin == ""
+    response = client.post(url, {"name": target.name, "brin": "00AB", "badges_on_sign_off": "on"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.badges_on_sign_off is True and target.brin == "00AB"
+    listing = client.get(reverse("console:schools")).content.decode()
+    assert target.name in listing and "ja" in listing
+    assert client.post(url, {"name": target.name}).status_code == 302
+    target.refresh_from_db()
+    assert target.badges_on_sign_off is False  # an unticked box turns it off
+
+
 def test_leerbedrijf_and_bpv_one_at_a_time(client, school):
     client.force_login(school["beheerder"])
     client.post(reverse("console:leerbedrijf_create"), {"name": "Apotheek Noord"})
@@ -303,6 +329,8 @@ def _fill(kind, n, school, make_user, tree, start=0):
             )
         elif kind == "leerbedrijven":
             services.leerbedrijf_create(name=f"Bedrijf {i}")
+        elif kind == "schools":
+            services.school_create(name=f"College {i}")
         elif kind in {"praktijkopleiders", "bpv"}:
             user = make_user(f"po{kind}{i}", User.Role.PRAKTIJKOPLEIDER)
             po = services.praktijkopleider_create(user=user, leerbedrijf=school["leerbedrijf"])
@@ -323,6 +351,7 @@ LISTS = {
     "students": "console:students",
     "cohorts": "console:cohorts",
     "leerbedrijven": "console:leerbedrijven",
+    "schools": "console:schools",
     "praktijkopleiders": "console:praktijkopleiders",
     "bpv": "console:bpv",
     "audit": "console:audit",

@@ -13,9 +13,12 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from credentials import services as credential_services
 from portfolios import services as portfolio_services
+from portfolios.models import EvidenceFile
 from reports import services
 from reports.models import ReportJob
+from tests.credentials.test_badges import verify
 from tests.portfolio_fixtures import PDF_BYTES, make_evidence
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +122,82 @@ def test_an_export_is_deleted_when_it_expires(client, exworld, django_capture_on
     assert client.get(reverse("reports:archive", args=[job.pk])).status_code == 404
     page = client.get(reverse("reports:job", args=[job.pk])).content.decode()
     assert "Deze export is verlopen" in page
+
+
+def test_a_file_missing_from_storage_does_not_fail_the_export(
+    client, exworld, django_capture_on_commit_callbacks
+):
+    lost = EvidenceFile.objects.filter(evidence=exworld["evidence"]).first()
+    default_storage.delete(lost.file.name)
+    job = request_export(
+        client, exworld["student"], exworld["enrolment"], django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE, job.error
+    archive = download_zip(client, job)
+    index = archive.read("index.html").decode()
+    data = json.loads(archive.read("portfolio.json"))
+    assert len(data["missing_files"]) == 1
+    path = data["missing_files"][0]
+    assert path.startswith(f"bestanden/{lost.pk}-") and path not in archive.namelist()
+    assert "Bestanden die ontbreken" in index
+    assert f"{lost.original_name} <strong>(ontbreekt" in index
+    assert f'href="{path}"' not in index
+    # The other files are all there.
+    for link in re.findall(r'href="([^"]+)"', index):
+        assert archive.read(link) == PDF_BYTES
+
+
+def test_the_export_holds_the_students_badges_and_they_verify(
+    client, exworld, django_capture_on_commit_callbacks, tmp_path
+):
+    badge = credential_services.credential_claim(
+        student=exworld["student"],
+        enrolment=exworld["enrolment"],
+        vaststelling_pk=exworld["v2"].pk,
+    )
+    job = request_export(
+        client, exworld["student"], exworld["enrolment"], django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE, job.error
+    archive = download_zip(client, job)
+    index = archive.read("index.html").decode()
+    links = [link for link in re.findall(r'href="([^"]+)"', index) if link.startswith("badges/")]
+    assert len(links) == 1 and "B1-K1-W1" in links[0]
+    saved = json.loads(archive.read(links[0]))
+    assert saved["jwt"] == badge.token
+    assert saved["credential"]["credentialSubject"]["achievement"]["humanCode"] == "B1-K1-W1"
+    assert "vastgesteld door assessoren" in index
+    data = json.loads(archive.read("portfolio.json"))
+    assert [b["path"] for b in data["badges"]] == links
+    outcome = verify(client, badge, tmp_path, token=saved["jwt"])
+    assert outcome == {"verified": True, "revoked": False, "achievement": "B1-K1-W1"}
+
+
+def test_a_beheerder_asks_for_the_export_from_the_console(
+    client, exworld, django_capture_on_commit_callbacks
+):
+    """The button on the console's student page posts to the export request (a beheerder
+    does not read portfolios, so the console is where they ask); only a beheerder sees the
+    console page."""
+    student, enrolment = exworld["student"], exworld["enrolment"]
+    action = f'action="{reverse("reports:request_export", args=[enrolment.pk])}"'
+    console = reverse("console:student", args=[student.pk])
+    client.force_login(exworld["beheerder"])
+    page = client.get(console).content.decode()
+    assert action in page and "Portfolio-export (ZIP) aanvragen" in page
+    job = request_export(
+        client, exworld["beheerder"], enrolment, django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.requested_by == exworld["beheerder"]
+    assert client.get(reverse("reports:archive", args=[job.pk])).status_code == 200
+    for who in ["student", "docent", "assessor", "praktijkopleider", "outsider"]:
+        client.force_login(exworld[who])
+        assert client.get(console).status_code == 404, who
+    # The student's own portfolio page has the button too.
+    client.force_login(student)
+    assert (
+        action in client.get(reverse("portfolios:portfolio", args=[enrolment.pk])).content.decode()
+    )

@@ -42,6 +42,18 @@ def klassen(tree, make_user, media):
     return mentor, cohorts
 
 
+def request_and_plan(mentor, cohort, queued: list[int]) -> ReportJob:
+    """The request only records the job; the worker works out the fingerprints and fans out."""
+    job = services.report_request(user=mentor, cohort=cohort)
+    assert job.status == ReportJob.Status.QUEUED and not job.fingerprint
+    assert queued == [job.pk] and not job.children.exists()
+    queued.clear()
+    assert services.job_run(job_id=job.pk) == "planned"
+    job.refresh_from_db()
+    assert job.fingerprint and job.attempts == 0  # planning gives its attempt back
+    return job
+
+
 def zip_names(job: ReportJob) -> list[str]:
     with zipfile.ZipFile(io.BytesIO((Path(settings.MEDIA_ROOT) / job.archive).read_bytes())) as z:
         return sorted(z.namelist())
@@ -72,7 +84,7 @@ def test_the_parent_is_queued_once_by_the_last_child_in_any_order(
     mentor, cohorts = klassen
     queued: list[int] = []
     monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
-    job = services.report_request(user=mentor, cohort=cohorts[0])
+    job = request_and_plan(mentor, cohorts[0], queued)
     children = list(job.children.order_by("pk"))
     assert job.status == ReportJob.Status.WAITING and job.children_pending == 2
     assert sorted(queued) == [c.pk for c in children]  # the parent is not queued yet
@@ -140,7 +152,7 @@ def test_the_sweep_queues_a_waiting_parent_whose_children_are_all_finished(
     mentor, cohorts = klassen
     queued: list[int] = []
     monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
-    job = services.report_request(user=mentor, cohort=cohorts[0])
+    job = request_and_plan(mentor, cohorts[0], queued)
     for child in job.children.all():
         assert services.job_run(job_id=child.pk) == "done"
     # As if the count had gone wrong: the sweep finds the parent waiting for nobody.
@@ -151,3 +163,41 @@ def test_the_sweep_queues_a_waiting_parent_whose_children_are_all_finished(
     )
     queued.clear()
     assert services.sweep_stuck_jobs() == 1 and queued == [job.pk]
+
+
+def test_the_request_works_out_no_fingerprint_and_the_worker_reuses_the_same_data(
+    klassen, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Requesting a klas report reads no student's data in the web request; the worker does,
+    and a klas whose data has not changed gets the report already made, rendering nothing."""
+    mentor, cohorts = klassen
+    read: list[int] = []
+    real_data = services.selectors.student_report_data
+
+    def counting(*, enrolment):
+        read.append(enrolment.pk)
+        return real_data(enrolment=enrolment)
+
+    monkeypatch.setattr(services.selectors, "student_report_data", counting)
+    queued: list[int] = []
+    real_enqueue = services._enqueue
+    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    job = services.report_request(user=mentor, cohort=cohorts[0])
+    assert read == [] and queued == [job.pk]
+    # A second click before a worker got to it joins the same job.
+    assert services.report_request(user=mentor, cohort=cohorts[0]).pk == job.pk
+    monkeypatch.setattr(services, "_enqueue", real_enqueue)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.attempts == 1 and read
+    from reports import rendering
+
+    renders: list[int] = []
+    monkeypatch.setattr(rendering, "html_to_pdf", lambda *a, **k: renders.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.report_request(user=mentor, cohort=cohorts[0])
+    again.refresh_from_db()
+    assert again.pk != job.pk and again.status == ReportJob.Status.DONE, again.error
+    assert again.fingerprint == job.fingerprint and again.archive == job.archive
+    assert renders == [] and not again.children.exists()

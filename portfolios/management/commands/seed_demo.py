@@ -424,9 +424,7 @@ class Command(BaseCommand):
         """A checked photo of one colour. The demo shows the same three photos over and over:
         each is checked (exiftool, a quarter of a second) once, and its cleaned bytes reused."""
         if colour not in self.photos:
-            checked = uploads.check_upload(
-                SimpleUploadedFile(name, tiny_png(colour), "image/png")
-            )
+            checked = uploads.check_upload(SimpleUploadedFile(name, tiny_png(colour), "image/png"))
             self.photos[colour] = (checked.kind, checked.file.read())
             checked.close()
         kind, data = self.photos[colour]
