@@ -21,6 +21,7 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ from assessments.selectors import (
 )
 from organisation.models import Cohort, Enrolment, Leerbedrijf, User
 from organisation.permissions import visible_cohorts
-from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
+from portfolios.models import Evidence, EvidenceStatus, FeasibilityEvent
 from portfolios.selectors import with_status
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
@@ -304,24 +305,16 @@ def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[
 
 
 def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
-    """The latest thing that happened in each portfolio: a bewijsstuk made or an event."""
-    latest: dict[int, datetime.datetime] = {}
-    made = (
+    """The latest thing that happened in each portfolio: a bewijsstuk made or an event. One
+    row per student (an event never precedes its bewijsstuk, so a bewijsstuk without events
+    counts by when it was made)."""
+    made = Max("created_at")
+    return dict(
         Evidence.objects.filter(enrolment__in=enrolments)
         .values("enrolment_id")
-        .annotate(at=Max("created_at"))
+        .annotate(at=Greatest(made, Coalesce(Max("events__created_at"), made)))
         .values_list("enrolment_id", "at")
     )
-    events = (
-        EvidenceEvent.objects.filter(evidence__enrolment__in=enrolments)
-        .values("evidence__enrolment_id")
-        .annotate(at=Max("created_at"))
-        .values_list("evidence__enrolment_id", "at")
-    )
-    for enrolment_id, at in [*made, *events]:
-        if at and (enrolment_id not in latest or at > latest[enrolment_id]):
-            latest[enrolment_id] = at
-    return latest
 
 
 def _werkprocessen(cohort: Cohort) -> list[Werkproces]:
@@ -424,9 +417,7 @@ def _signals(
 ) -> list[Signal]:
     by_id = {r.enrolment.pk: r for r in rows}
     ids = _cohort_enrolments(cohort)
-    signals = [
-        Signal("behind", r, r.behind_reason, r.portfolio_url) for r in rows if r.behind_reason
-    ]
+    signals = [Signal("behind", r, r.behind_reason, r.portfolio_url) for r in rows if r.behind]
     cutoff = timezone.now() - datetime.timedelta(days=filters.review_days)
     waiting = (
         with_status(Evidence.objects.filter(enrolment_id__in=ids))
