@@ -429,7 +429,7 @@ def bench_school(args, vendor, qualification, school, docent, po) -> None:
                     **result,
                     # The page shows OVERVIEW_PAGE_SIZE klassen; the selector below (and the
                     # baseline) work out every klas of the school at once.
-                    "page_klassen": min(OVERVIEW_PAGE_SIZE, students // args.klas_size + 1),
+                    "page_klassen": min(OVERVIEW_PAGE_SIZE, -(-students // args.klas_size)),
                     "selector_all_klassen_median_ms": round(statistics.median(sql_times), 1),
                     "baseline_median_ms": round(statistics.median(base_times), 1),
                     "baseline_queries": base_queries,
