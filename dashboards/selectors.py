@@ -216,7 +216,12 @@ class StudentRow:
         if not self.behind:
             return ""
         bpv = self.bpv
-        key = (self.done, self.total, bpv)
+        # Plain values as the key: hashing the Leerbedrijf model per row costs more.
+        key = (
+            self.done,
+            self.total,
+            *((bpv.starts_on, bpv.ends_on, bpv.leerbedrijf_id) if bpv else ()),
+        )
         reason = self.reasons.get(key)
         if reason is None:
             reason = self.reasons[key] = behind_reason(
@@ -492,7 +497,8 @@ def dashboard_for(
         else:
             kerntaken.append((wp.kerntaak, 1))
     leerbedrijven = sorted(
-        {r.bpv.leerbedrijf for r in rows if r.bpv}, key=lambda b: (b.name.lower(), b.pk)
+        {r.bpv.leerbedrijf_id: r.bpv.leerbedrijf for r in rows if r.bpv}.values(),
+        key=lambda b: (b.name.lower(), b.pk),
     )
     return Dashboard(
         cohort=cohort,
