@@ -1,14 +1,16 @@
 """The teachers' cohort dashboard: who is where, and who needs a nudge.
 
 Reads only, scoped to the user: a docent sees the klassen they mentor, a beheerder (or
-superuser) every klas. Progress comes from assessments.selectors.progress_for(), the one
-place that decides how far a student is; this module adds planning, activity and signals.
+superuser) every klas. Progress comes from assessments.progress, the one place that decides
+how far a student is; this module adds planning, activity and signals.
 
 A page costs the same number of queries for 10 or 1000 students: everything per student is
 read once for the whole klas and joined in Python.
 
 Progress comes from the database (assessments.progress): the school overview never sees a
-cell, only counts per student; the klas matrix reads its cells as plain tuples.
+cell, only counts per student, and is paged by klas; the klas matrix reads its cells, and
+every row its names, BPV-periode and activity, as plain tuples: no model instance per
+student.
 
 It stays whole: the planning rule, activity and signals all feed the one klas table and the
 school overview, and read best side by side.
