@@ -43,11 +43,34 @@ def enrolment_queryset(enrolments: Iterable[Enrolment] | QuerySet) -> QuerySet[E
     return Enrolment.objects.filter(pk__in=[e.pk for e in enrolments])
 
 
+def _latest_event_sql() -> str:
+    """The current event of each bewijsstuk of the students in `enr`: the newest by
+    (created_at, id), the order of portfolios.events. PostgreSQL's DISTINCT ON reads it
+    from the index on (evidence, created_at, id) without sorting every event; SQLite has
+    no DISTINCT ON and numbers the rows instead."""
+    joined = f"""FROM {_t(EvidenceEvent)} ee
+  JOIN {_t(Evidence)} ev ON ev.id = ee.evidence_id
+  JOIN enr ON enr.id = ev.enrolment_id"""
+    if connection.vendor == "postgresql":
+        return f"""SELECT DISTINCT ON (ee.evidence_id) ev.enrolment_id, ee.evidence_id, ee.kind
+  {joined}
+  ORDER BY ee.evidence_id, ee.created_at DESC, ee.id DESC"""
+    return f"""SELECT enrolment_id, evidence_id, kind FROM (
+    SELECT ev.enrolment_id, ee.evidence_id, ee.kind, ROW_NUMBER() OVER (
+             PARTITION BY ee.evidence_id ORDER BY ee.created_at DESC, ee.id DESC) AS rn
+    {joined}
+  ) ranked WHERE rn = 1"""  # noqa: S608 - table names only
+
+
 def _facts_sql(enrolments: QuerySet) -> tuple[str, list]:
-    """A WITH ... query whose `facts` relation holds (enrolment_id, cohort_id, werkproces_id,
-    stage, outcome) for every cell where something happened: evidence, a sign-off or a
+    """A WITH ... query whose `facts` relation holds (enrolment_id, werkproces_id, stage,
+    outcome) for every cell where something happened: evidence, a sign-off or a
     vaststelling. Every other cell of the kwalificatie is NO_EVIDENCE, so the database never
-    has to spell out students x werkprocessen. The caller appends its SELECT."""
+    has to spell out students x werkprocessen. The caller appends its SELECT.
+
+    The stages are ordered (ASSESSED > SIGNED_OFF > ACCEPTED > SUBMITTED), so a cell's
+    stage is the highest that any of its facts reaches: one UNION ALL and one GROUP BY,
+    not a join of three sets."""
     try:
         inner, inner_params = enrolments.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # .none(), or a filter on an empty list: no students at all
@@ -55,31 +78,16 @@ def _facts_sql(enrolments: QuerySet) -> tuple[str, list]:
     # Only table names and stage numbers are formatted in; every value is a parameter.
     sql = f"""
 WITH enr AS (
-  SELECT e.id, e.cohort_id FROM {_t(Enrolment)} e WHERE e.id IN ({inner})
+  SELECT e.id FROM {_t(Enrolment)} e WHERE e.id IN ({inner})
 ),
-ev_ranked AS (
-  SELECT ev.enrolment_id, ee.evidence_id, ee.kind, ROW_NUMBER() OVER (
-           PARTITION BY ee.evidence_id ORDER BY ee.created_at DESC, ee.id DESC) AS rn
-  FROM {_t(EvidenceEvent)} ee
-  JOIN {_t(Evidence)} ev ON ev.id = ee.evidence_id
-  JOIN enr ON enr.id = ev.enrolment_id
-),
-ev AS (
-  SELECT r.enrolment_id, l.werkproces_id,
-         MAX(CASE WHEN r.kind = %s THEN {ACCEPTED} ELSE {SUBMITTED} END) AS stage
-  FROM ev_ranked r
-  JOIN {_t(EvidenceLink)} l ON l.evidence_id = r.evidence_id
-  WHERE r.rn = 1
-  GROUP BY r.enrolment_id, l.werkproces_id
+ev_latest AS (
+  {_latest_event_sql()}
 ),
 so_ranked AS (
   SELECT s.enrolment_id, s.werkproces_id, s.kind, ROW_NUMBER() OVER (
            PARTITION BY s.enrolment_id, s.werkproces_id
            ORDER BY s.created_at DESC, s.id DESC) AS rn
   FROM {_t(SignOffEvent)} s JOIN enr ON enr.id = s.enrolment_id
-),
-so AS (
-  SELECT enrolment_id, werkproces_id FROM so_ranked WHERE rn = 1 AND kind = %s
 ),
 vs_ranked AS (
   SELECT b.enrolment_id, b.werkproces_id, v.outcome, ROW_NUMBER() OVER (
@@ -88,23 +96,19 @@ vs_ranked AS (
   JOIN {_t(Beoordeling)} b ON b.id = v.beoordeling_id
   JOIN enr ON enr.id = b.enrolment_id
 ),
-vs AS (SELECT enrolment_id, werkproces_id, outcome FROM vs_ranked WHERE rn = 1),
-keyed AS (
-  SELECT enrolment_id, werkproces_id FROM ev
-  UNION SELECT enrolment_id, werkproces_id FROM so
-  UNION SELECT enrolment_id, werkproces_id FROM vs
-),
 facts AS (
-  SELECT k.enrolment_id, enr.cohort_id, k.werkproces_id,
-         CASE WHEN vs.outcome IS NOT NULL THEN {ASSESSED}
-              WHEN so.enrolment_id IS NOT NULL THEN {SIGNED_OFF}
-              ELSE COALESCE(ev.stage, {NO_EVIDENCE}) END AS stage,
-         COALESCE(vs.outcome, '') AS outcome
-  FROM keyed k
-  JOIN enr ON enr.id = k.enrolment_id
-  LEFT JOIN ev ON ev.enrolment_id = k.enrolment_id AND ev.werkproces_id = k.werkproces_id
-  LEFT JOIN so ON so.enrolment_id = k.enrolment_id AND so.werkproces_id = k.werkproces_id
-  LEFT JOIN vs ON vs.enrolment_id = k.enrolment_id AND vs.werkproces_id = k.werkproces_id
+  SELECT enrolment_id, werkproces_id, MAX(stage) AS stage, MAX(outcome) AS outcome FROM (
+    SELECT r.enrolment_id, l.werkproces_id,
+           CASE WHEN r.kind = %s THEN {ACCEPTED} ELSE {SUBMITTED} END AS stage,
+           '' AS outcome
+    FROM ev_latest r JOIN {_t(EvidenceLink)} l ON l.evidence_id = r.evidence_id
+    UNION ALL
+    SELECT enrolment_id, werkproces_id, {SIGNED_OFF}, ''
+    FROM so_ranked WHERE rn = 1 AND kind = %s
+    UNION ALL
+    SELECT enrolment_id, werkproces_id, {ASSESSED}, outcome FROM vs_ranked WHERE rn = 1
+  ) cell
+  GROUP BY enrolment_id, werkproces_id
 )
 """  # noqa: S608
     params = [*inner_params, EvidenceStatus.ACCEPTED.value, SignOffEvent.Kind.SIGNED.value]

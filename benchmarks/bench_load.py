@@ -12,12 +12,15 @@ klas dashboard. One JSON line per round and a summary:
     {"benchmark": "mixed_load_summary", "ratio": 0.07, "bekwaam_rps": ..., "hello_rps": ...,
      "bekwaam_p95_ms": ..., "errors": 0}
 
-Bounded: --rounds rounds of --seconds seconds each, 127.0.0.1 only.
+Bounded: --rounds rounds of --seconds seconds each (after --warmup untimed passes over every
+user's pages, so a freshly started worker's imports and template compilation are not
+timed), 127.0.0.1 only. About three minutes with the defaults, most of it seed_demo.
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bekwaam \
      .venv/bin/python benchmarks/bench_load.py
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -153,11 +156,31 @@ def load(users: list[tuple[requests.Session | None, list[str]]], seconds: float)
     }
 
 
+def warm_up(users: list[tuple[requests.Session | None, list[str]]], passes: int) -> None:
+    """Every user's pages once per pass before timing, from a few threads: a freshly started
+    gunicorn worker imports, compiles templates and connects on its first requests, which a
+    server that has been up for a while has long done (the hello app has nothing to warm)."""
+
+    def run(chunk):
+        for session, urls in chunk:
+            for url in urls:
+                with contextlib.suppress(requests.RequestException):
+                    (session or requests).get(url, timeout=60, allow_redirects=False)
+
+    for _ in range(passes):
+        threads = [threading.Thread(target=run, args=(users[i::6],)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=int, default=1, help="untimed passes over every page")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bekwaam-load-"))
@@ -212,6 +235,7 @@ def main() -> None:
                 work / "hello.log",
             )
             hello_users = [(None, [f"http://127.0.0.1:{hello_port}/"])] * args.users
+            warm_up(hello_users, args.warmup)
             results["hello"].append(load(hello_users, args.seconds))
             stop(hello)
             bekwaam = start(
@@ -220,6 +244,7 @@ def main() -> None:
                 bekwaam_port,
                 work / "bekwaam.log",
             )
+            warm_up(users, args.warmup)
             results["bekwaam"].append(load(users, args.seconds))
             stop(bekwaam)
             for server in ("hello", "bekwaam"):

@@ -1,14 +1,16 @@
 """The teachers' cohort dashboard: who is where, and who needs a nudge.
 
 Reads only, scoped to the user: a docent sees the klassen they mentor, a beheerder (or
-superuser) every klas. Progress comes from assessments.selectors.progress_for(), the one
-place that decides how far a student is; this module adds planning, activity and signals.
+superuser) every klas. Progress comes from assessments.progress, the one place that decides
+how far a student is; this module adds planning, activity and signals.
 
 A page costs the same number of queries for 10 or 1000 students: everything per student is
 read once for the whole klas and joined in Python.
 
 Progress comes from the database (assessments.progress): the school overview never sees a
-cell, only counts per student; the klas matrix reads its cells as plain tuples.
+cell, only counts per student, and is paged by klas; the klas matrix reads its cells, and
+every row its names, BPV-periode and activity, as plain tuples: no model instance per
+student.
 
 It stays whole: the planning rule, activity and signals all feed the one klas table and the
 school overview, and read best side by side.
@@ -19,7 +21,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,20 +36,19 @@ from assessments.planning import (  # noqa: F401 (school_year, elapsed_fraction:
     is_behind,
     school_year,
 )
-from assessments.planning import current_bpv as _current_bpv
 from assessments.planning import current_bpvs as _current_bpvs
 from assessments.planning import planning as _planning
 from assessments.progress import ASSESSED, SIGNED_OFF, stage_counts
+from assessments.progress import facts as progress_facts
 from assessments.selectors import (
     STAGE_LABELS,
     ProgressState,
     Stage,
-    progress_for,
     werkproces_counts,
 )
-from organisation.models import BpvPeriode, Cohort, Enrolment, User
+from organisation.models import Cohort, Enrolment, Leerbedrijf, User
 from organisation.permissions import visible_cohorts
-from portfolios.models import Evidence, EvidenceEvent, EvidenceStatus, FeasibilityEvent
+from portfolios.models import Evidence, EvidenceStatus, FeasibilityEvent
 from portfolios.selectors import with_status
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
@@ -131,15 +134,68 @@ def short_label(state: ProgressState) -> str:
     return str(SHORT_LABELS[state.stage])
 
 
+@dataclass(frozen=True, slots=True)
+class StudentRef:
+    """The student of a row: names only, read as plain values. A klas of 3 000 would cost
+    more in model instances (Enrolment and User) than in the rest of the page."""
+
+    username: str
+    first_name: str
+    last_name: str
+    # Dutch order (organisation.names): achternaam without tussenvoegsel, accents folded.
+    sort_name: str = ""
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        # As User.display_name.
+        return self.get_full_name() or self.username
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentRef:
+    """A row's enrolment as plain values; equal to the Enrolment with the same pk."""
+
+    pk: int
+    student: StudentRef
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, EnrolmentRef | Enrolment):
+            return other.pk == self.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentBpv:
+    """A student's current BPV-periode, as far as the dashboard needs it."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    leerbedrijf: Leerbedrijf
+
+    @property
+    def leerbedrijf_id(self) -> int:
+        return self.leerbedrijf.pk
+
+
 @dataclass
 class StudentRow:
-    enrolment: Enrolment
+    enrolment: EnrolmentRef
     cells: list[ProgressState]  # in the order of the klas's werkprocessen
-    bpv: BpvPeriode | None
+    bpv: CurrentBpv | None
     last_activity: datetime.datetime | None
     expected: float  # werkprocessen that should be signed off by today
-    behind_reason: str = ""
+    behind: bool = False
+    today: datetime.date | None = None
     portfolio_url: str = ""
+    # Shared by the rows of one klas: students with the same numbers and BPV-periode read
+    # the same sentence, formatted once (the dates cost most).
+    reasons: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -158,9 +214,24 @@ class StudentRow:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
-    @property
-    def behind(self) -> bool:
-        return bool(self.behind_reason)
+    @cached_property
+    def behind_reason(self) -> str:
+        # The sentence only for the students who are behind, and only when it is shown.
+        if not self.behind:
+            return ""
+        bpv = self.bpv
+        # Plain values as the key: hashing the Leerbedrijf model per row costs more.
+        key = (
+            self.done,
+            self.total,
+            *((bpv.starts_on, bpv.ends_on, bpv.leerbedrijf_id) if bpv else ()),
+        )
+        reason = self.reasons.get(key)
+        if reason is None:
+            reason = self.reasons[key] = behind_reason(
+                done=self.done, total=self.total, bpv=bpv, today=self.today
+            )[1]
+        return reason
 
     @property
     def leerbedrijf(self):
@@ -228,25 +299,31 @@ class Dashboard:
         return chart
 
 
+def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, CurrentBpv]:
+    """Plain values, one Leerbedrijf per leerbedrijf (a klas has a handful, not one each)."""
+    bedrijven: dict[int, Leerbedrijf] = {}
+    current = {}
+    for enrolment_id, starts_on, ends_on, bedrijf_id, bedrijf_name in _current_bpvs(
+        enrolments, today
+    ).values_list("enrolment_id", "starts_on", "ends_on", "leerbedrijf_id", "leerbedrijf__name"):
+        bedrijf = bedrijven.get(bedrijf_id)
+        if bedrijf is None:
+            bedrijf = bedrijven[bedrijf_id] = Leerbedrijf(pk=bedrijf_id, name=bedrijf_name)
+        current[enrolment_id] = CurrentBpv(starts_on, ends_on, bedrijf)
+    return current
+
+
 def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
-    """The latest thing that happened in each portfolio: a bewijsstuk made or an event."""
-    latest: dict[int, datetime.datetime] = {}
-    made = (
+    """The latest thing that happened in each portfolio: a bewijsstuk made or an event. One
+    row per student (an event never precedes its bewijsstuk, so a bewijsstuk without events
+    counts by when it was made)."""
+    made = Max("created_at")
+    return dict(
         Evidence.objects.filter(enrolment__in=enrolments)
         .values("enrolment_id")
-        .annotate(at=Max("created_at"))
+        .annotate(at=Greatest(made, Coalesce(Max("events__created_at"), made)))
         .values_list("enrolment_id", "at")
     )
-    events = (
-        EvidenceEvent.objects.filter(evidence__enrolment__in=enrolments)
-        .values("evidence__enrolment_id")
-        .annotate(at=Max("created_at"))
-        .values_list("evidence__enrolment_id", "at")
-    )
-    for enrolment_id, at in [*made, *events]:
-        if at and (enrolment_id not in latest or at > latest[enrolment_id]):
-            latest[enrolment_id] = at
-    return latest
 
 
 def _werkprocessen(cohort: Cohort) -> list[Werkproces]:
@@ -266,29 +343,50 @@ def _cohort_enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
 def student_rows(
     *, cohort: Cohort, werkprocessen: list[Werkproces], today: datetime.date
 ) -> list[StudentRow]:
-    """One row per student of the klas with progress, current BPV, activity and planning."""
-    enrolments = list(
-        cohort.enrolments.select_related("student").only(
-            "pk", "qualification_id", "cohort_id", "student__username",
-            "student__first_name", "student__last_name", "student__sort_name",
-        )
-    )  # fmt: skip
-    progress = progress_for(enrolments=cohort.enrolments.all())
+    """One row per student of the klas with progress, current BPV, activity and planning.
+
+    Every read returns plain tuples (progress cells from assessments.progress); the planning
+    rule runs once per distinct (BPV-periode dates, werkprocessen, done), not per student."""
+    column = {wp.pk: n for n, wp in enumerate(werkprocessen)}
+    cells: dict[int, list[ProgressState]] = {}
+    states: dict[tuple[int, str], ProgressState] = {}
+    for enrolment_id, werkproces_id, stage, outcome in progress_facts(_cohort_enrolments(cohort)):
+        n = column.get(werkproces_id)
+        if n is None:
+            continue  # not a werkproces of this klas's kwalificatie
+        state = states.get((stage, outcome))
+        if state is None:
+            state = states[(stage, outcome)] = ProgressState(Stage(stage), outcome)
+        row_cells = cells.get(enrolment_id)
+        if row_cells is None:
+            row_cells = cells[enrolment_id] = [NOTHING] * len(werkprocessen)
+        row_cells[n] = state
     bpvs = _current_bpv(_cohort_enrolments(cohort), today)
     activity = _last_activity(_cohort_enrolments(cohort))
+    total = len(werkprocessen)
+    expected_for: dict[tuple, float] = {}
+    reasons: dict = {}
     rows = []
-    for enrolment in enrolments:
-        cells = [progress.get((enrolment.pk, wp.pk), NOTHING) for wp in werkprocessen]
+    for enrolment_id, username, first_name, last_name, sort_name in cohort.enrolments.values_list(
+        "pk", "student__username", "student__first_name", "student__last_name", "student__sort_name"
+    ):
+        bpv = bpvs.get(enrolment_id)
+        dates = (bpv.starts_on, bpv.ends_on) if bpv else (None, None)
+        expected = expected_for.get(dates)
+        if expected is None:
+            expected = expected_for[dates] = _planning(*dates, total, today)[3]
         row = StudentRow(
-            enrolment=enrolment,
-            cells=cells,
-            bpv=bpvs.get(enrolment.pk),
-            last_activity=activity.get(enrolment.pk),
-            expected=0.0,
+            enrolment=EnrolmentRef(
+                enrolment_id, StudentRef(username, first_name, last_name, sort_name)
+            ),
+            cells=cells.get(enrolment_id) or [NOTHING] * total,
+            bpv=bpv,
+            last_activity=activity.get(enrolment_id),
+            expected=expected,
+            today=today,
+            reasons=reasons,
         )
-        row.expected, row.behind_reason = behind_reason(
-            done=row.done, total=row.total, bpv=row.bpv, today=today
-        )
+        row.behind = is_behind(row.done, total, expected)
         rows.append(row)
     return rows
 
@@ -331,9 +429,7 @@ def _signals(
 ) -> list[Signal]:
     by_id = {r.enrolment.pk: r for r in rows}
     ids = _cohort_enrolments(cohort)
-    signals = [
-        Signal("behind", r, r.behind_reason, r.portfolio_url) for r in rows if r.behind_reason
-    ]
+    signals = [Signal("behind", r, r.behind_reason, r.portfolio_url) for r in rows if r.behind]
     cutoff = timezone.now() - datetime.timedelta(days=filters.review_days)
     waiting = (
         with_status(Evidence.objects.filter(enrolment_id__in=ids))
@@ -408,7 +504,8 @@ def dashboard_for(
         else:
             kerntaken.append((wp.kerntaak, 1))
     leerbedrijven = sorted(
-        {r.bpv.leerbedrijf for r in rows if r.bpv}, key=lambda b: (b.name.lower(), b.pk)
+        {r.bpv.leerbedrijf_id: r.bpv.leerbedrijf for r in rows if r.bpv}.values(),
+        key=lambda b: (b.name.lower(), b.pk),
     )
     return Dashboard(
         cohort=cohort,
@@ -445,16 +542,40 @@ class CohortSummary:
         return [((int(s), str(STAGE_LABELS[s])), self.stages[s]) for s in Stage]
 
 
+OVERVIEW_PAGE_SIZE = 50
+
+
+def _overview_cohorts(user: User, qualification_id: int | None) -> QuerySet[Cohort]:
+    cohorts = visible_cohorts(user).select_related("school", "qualification")
+    if qualification_id is not None:
+        cohorts = cohorts.filter(qualification_id=qualification_id)
+    return cohorts.order_by("school__name", "-start_year", "name", "pk")
+
+
 def cohort_overview(
     *, user: User, qualification_id: int | None = None, today: datetime.date | None = None
 ) -> list[CohortSummary]:
     """Every klas this user may see, side by side, in a fixed number of queries."""
+    return _summaries(list(_overview_cohorts(user, qualification_id)), today)
+
+
+def cohort_overview_page(
+    *,
+    user: User,
+    qualification_id: int | None = None,
+    page: object = 1,
+    today: datetime.date | None = None,
+) -> tuple[Page, list[CohortSummary]]:
+    """One page of the klassen this user may see: the database works out the students of
+    these klassen only, so a school of 400 klassen costs what 50 do."""
+    shown = Paginator(_overview_cohorts(user, qualification_id), OVERVIEW_PAGE_SIZE).get_page(page)
+    return shown, _summaries(list(shown.object_list), today)
+
+
+def _summaries(cohorts: list[Cohort], today: datetime.date | None) -> list[CohortSummary]:
     today = today or timezone.localdate()
-    cohorts = visible_cohorts(user).select_related("school", "qualification")
-    if qualification_id is not None:
-        cohorts = cohorts.filter(qualification_id=qualification_id)
-    enrolments = Enrolment.objects.filter(cohort__in=cohorts.values("pk"))
-    cohorts = list(cohorts.order_by("school__name", "-start_year", "name"))
+    # The klassen's ids (a page holds 50, a school a few hundred), never the students' ids.
+    enrolments = Enrolment.objects.filter(cohort_id__in=[c.pk for c in cohorts])
     summaries = {c.pk: CohortSummary(c) for c in cohorts}
     # The database counts the stages per student (only where something happened) and picks
     # each student's current BPV-periode; Python adds up plain tuples and applies the

@@ -28,7 +28,7 @@ from .selectors import (
     SHORT_LABELS,
     SORTS,
     Filters,
-    cohort_overview,
+    cohort_overview_page,
     dashboard_for,
     short_label,
 )
@@ -62,7 +62,9 @@ def cohort_list(request):
         url = redirect("dashboards:cohort_dashboard", cohort.pk).url
         return redirect(f"{url}?{query.urlencode()}" if query else url)
     qualification_id = _int_or_none(request.GET.get("kwalificatie"))
-    summaries = cohort_overview(user=request.user, qualification_id=qualification_id)
+    page, summaries = cohort_overview_page(
+        user=request.user, qualification_id=qualification_id, page=request.GET.get("pagina")
+    )
     qualifications = Qualification.objects.filter(
         pk__in=visible_cohorts(request.user).values("qualification_id")
     ).order_by("title")
@@ -74,6 +76,8 @@ def cohort_list(request):
             "qualifications": qualifications,
             "qualification_id": qualification_id,
             "school_view": False,
+            "page_obj": page,
+            "page_query": f"kwalificatie={qualification_id}&" if qualification_id else "",
         },
     )
 
@@ -83,10 +87,12 @@ def cohort_list(request):
 def school_overview(request):
     if not is_school_wide(request.user):
         raise Http404
+    # Paged: a school of 400 klassen is read (and rendered) 50 at a time.
+    page, summaries = cohort_overview_page(user=request.user, page=request.GET.get("pagina"))
     return render(
         request,
         "dashboards/cohort_list.html",
-        {"summaries": cohort_overview(user=request.user), "school_view": True},
+        {"summaries": summaries, "school_view": True, "page_obj": page},
     )
 
 

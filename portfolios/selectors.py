@@ -16,7 +16,7 @@ from organisation.permissions import (
     visible_enrolments,
 )
 from qualifications.models import Criterion, Kerntaak, Werkproces
-from qualifications.selectors import criteria_for, qualification_tree
+from qualifications.selectors import criteria_for, kerntaken_with_werkprocessen
 
 from .models import (
     Evidence,
@@ -192,7 +192,7 @@ def _events_by_werkproces(qs: QuerySet, enrolment: Enrolment) -> dict[int, list]
 
 def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     """The whole portfolio of one enrolment, as this user may see it."""
-    tree = qualification_tree(qualification=enrolment.qualification)
+    tree = kerntaken_with_werkprocessen(qualification=enrolment.qualification)
     evidence_by_wp: dict[int, list[Evidence]] = defaultdict(list)
     for evidence in _evidence_rows_qs(user, enrolment):
         # A bewijsstuk linked to several werkprocessen shows under each of them.

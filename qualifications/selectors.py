@@ -101,6 +101,19 @@ def qualification_tree(*, qualification: Qualification, with_criteria: bool = Fa
     ]
 
 
+def kerntaken_with_werkprocessen(*, qualification: Qualification) -> list[KerntaakView]:
+    """The bare tree (kerntaken and their werkprocessen, in dossier order) in one query, for
+    pages that show no additions or knowledge: the portfolio opens on every visit."""
+    tree: list[KerntaakView] = []
+    for werkproces in werkprocessen_of(qualification).order_by(
+        "kerntaak__position", "kerntaak__code", "position", "code"
+    ):
+        if not tree or tree[-1].kerntaak.pk != werkproces.kerntaak_id:
+            tree.append(KerntaakView(kerntaak=werkproces.kerntaak, werkprocessen=[]))
+        tree[-1].werkprocessen.append(werkproces)
+    return tree
+
+
 @dataclass
 class WerkprocesDetail:
     werkproces: Werkproces
