@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from PIL import Image
@@ -100,6 +100,46 @@ def jobs_for(*, user) -> list[ReportJob]:
         .filter(requested_by=user, parent__isnull=True)
         .select_related("enrolment__student", "cohort")[:20]
     )
+
+
+def job_for_run(job_id: int) -> ReportJob:
+    """A claimed job with all a worker reads of it in one query: the enrolment as the report
+    needs it (REPORT_RELATED), the klas, and, as latest_fingerprint and latest_output, the
+    latest finished report of the same subject (services._reusable hands its PDF out again
+    when the data turns out unchanged)."""
+    latest = (
+        ReportJob.objects.filter(
+            Q(kind=ReportJob.Kind.STUDENT, enrolment=OuterRef("enrolment"))
+            | Q(kind=ReportJob.Kind.COHORT, cohort=OuterRef("cohort")),
+            kind=OuterRef("kind"),
+            status=ReportJob.Status.DONE,
+        )
+        .exclude(pk=OuterRef("pk"))
+        .order_by("-finished_at", "-id")
+    )
+    return (
+        ReportJob.objects.select_related(
+            *(f"enrolment__{name}" for name in REPORT_RELATED),
+            "cohort__qualification",
+            "cohort__school",
+        )
+        .annotate(
+            latest_fingerprint=Subquery(latest.values("fingerprint")[:1]),
+            latest_output=Subquery(latest.values("output")[:1]),
+        )
+        .get(pk=job_id)
+    )
+
+
+def student_names(student) -> dict:
+    """How a report names a student; also the name of their PDF in a klas report's ZIP."""
+    return {
+        "name": student.display_name,
+        "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
+        # Bekwaam's login name is the student number the school's records use (the
+        # student import takes it from the same column).
+        "number": student.username,
+    }
 
 
 # --- Report data ----------------------------------------------------------------------------
@@ -306,13 +346,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     return {
         "version": REPORT_VERSION,
         "school": _school(cohort),
-        "student": {
-            "name": student.display_name,
-            "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
-            # Bekwaam's login name is the student number the school's records use (the
-            # student import takes it from the same column).
-            "number": student.username,
-        },
+        "student": student_names(student),
         "qualification": {
             "title": qualification.title,
             "crebo": qualification.crebo,
