@@ -9,11 +9,14 @@ done on the first try, whatever order things finish in.
 
 import datetime
 import io
+import os
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from organisation import services as organisation_services
 from organisation.models import User
@@ -288,3 +291,67 @@ def test_unchanged_data_reuses_every_pdf_and_the_kenmerk_still_verifies(
     assert zip_names(again) == zip_names(first)
     found = verification.verify(verification.printed_kenmerk(first.fingerprint))
     assert found.genuine and found.kind == "Klasrapport" and found.subject == str(cohorts[0])
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="row locks: needs DATABASE_URL=postgres://...",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_parents_move_to_waiting_queues_behind_the_last_childs_count(klassen, monkeypatch):
+    """Real concurrency on PostgreSQL: the last child has counted down (its transaction
+    holds the parent's row) when the parent, its summary written, asks to wait. The parent's
+    UPDATE waits for the row, then sees zero and the parent assembles the ZIP itself; the
+    child, having found the parent running, queued nothing."""
+    from django.db import connection
+
+    mentor, cohorts = klassen
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    job = services.report_request(user=mentor, cohort=cohorts[0])
+    first, last = job.children.order_by("pk")
+    assert services.job_run(job_id=first.pk) == "done"
+    first.refresh_from_db()
+    token = services.job_claim(job_id=job.pk)
+    parent = selectors.job_for_run(job.pk)
+    parent.output, parent.fingerprint = services._cohort_summary(parent)
+    queued.clear()
+    counted, commit = threading.Event(), threading.Event()
+    results: dict[str, str] = {}
+
+    def last_child():
+        try:
+            child_token = services.job_claim(job_id=last.pk)
+            with transaction.atomic():
+                child = selectors.job_for_run(last.pk)
+                assert services._finish(
+                    child,
+                    services._mine(last.pk, child_token),
+                    status=ReportJob.Status.DONE,
+                    output=first.output,
+                )
+                counted.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    def the_parent():
+        try:
+            results["parent"] = services._run_cohort(parent, token)
+        finally:
+            connection.close()
+
+    child_thread = threading.Thread(target=last_child)
+    child_thread.start()
+    assert counted.wait(10)
+    parent_thread = threading.Thread(target=the_parent)
+    parent_thread.start()
+    parent_thread.join(1.0)
+    assert parent_thread.is_alive()  # waiting for the child's row lock
+    commit.set()
+    child_thread.join(10)
+    parent_thread.join(30)
+    assert results == {"parent": "done"} and queued == []
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.attempts == 1
+    assert job.children_pending == 0 and len(zip_names(job)) == 3
