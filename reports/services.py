@@ -43,7 +43,7 @@ from config.storage import write_replacing
 from config.tasks import enqueue_on_commit
 from organisation.models import Cohort, Enrolment, User
 
-from . import export_selectors, rendering, selectors
+from . import export_selectors, job_selectors, rendering, selectors
 from .models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def _reusable(job: ReportJob, fingerprint: str) -> str:
     """The PDF of the latest finished report of the same subject, if it showed the very same
     data (equal fingerprint) and its file is still there: handed out again, not rendered.
 
-    The candidate comes with the job itself (selectors.job_for_run annotates it), so the
+    The candidate comes with the job itself (job_selectors.job_for_run annotates it), so the
     check costs no round trip; only the latest is compared, as the one an unchanged student
     would match."""
     if fingerprint and getattr(job, "latest_fingerprint", None) == fingerprint:
@@ -310,7 +310,7 @@ def job_run(*, job_id: int) -> str:
             wait = (job.lease_until - timezone.now()).total_seconds()
             raise ReportBusy(max(1.0, wait + 1))
         return "nothing to do"
-    job = selectors.job_for_run(job_id)
+    job = job_selectors.job_for_run(job_id)
     try:
         if job.kind == ReportJob.Kind.STUDENT:
             return _run_student(job, token)

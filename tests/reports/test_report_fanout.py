@@ -20,7 +20,7 @@ from django.db import transaction
 
 from organisation import services as organisation_services
 from organisation.models import User
-from reports import rendering, selectors, services, verification
+from reports import job_selectors, rendering, selectors, services, verification
 from reports.models import ReportJob
 
 pytestmark = pytest.mark.django_db
@@ -313,7 +313,7 @@ def test_the_parents_move_to_waiting_queues_behind_the_last_childs_count(klassen
     assert services.job_run(job_id=first.pk) == "done"
     first.refresh_from_db()
     token = services.job_claim(job_id=job.pk)
-    parent = selectors.job_for_run(job.pk)
+    parent = job_selectors.job_for_run(job.pk)
     parent.output, parent.fingerprint = services._cohort_summary(parent)
     queued.clear()
     counted, commit = threading.Event(), threading.Event()
@@ -323,7 +323,7 @@ def test_the_parents_move_to_waiting_queues_behind_the_last_childs_count(klassen
         try:
             child_token = services.job_claim(job_id=last.pk)
             with transaction.atomic():
-                child = selectors.job_for_run(last.pk)
+                child = job_selectors.job_for_run(last.pk)
                 assert services._finish(
                     child,
                     services._mine(last.pk, child_token),
