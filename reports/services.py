@@ -8,9 +8,12 @@ report whose worker was SIGKILLed is rendered by the next worker that gets the m
 the storage, replacing whole (config.storage.write_replacing), so a second run replaces
 rather than adds a file.
 
-A klas report fans out to one student job per student. It waits (status WAITING) without a
-claim or an attempt; each child lowers the parent's `children_pending` in the very
-transaction that finishes the child, and the child that brings it to zero queues the parent.
+A klas report fans out to one student job per student, queued together with the parent in
+the request (which gathers no data: each job does, in the worker). The parent renders the klas
+summary alongside the children, then waits (status WAITING) without a claim or an attempt;
+each child lowers the parent's `children_pending` in the very transaction that finishes the
+child, and the child that brings it to zero queues a waiting parent. A parent still busy with
+its summary when the count reaches zero assembles the ZIP in that same claim (_run_cohort).
 We chose that counter over a Celery chord: a chord needs a result backend (we run without
 one, and the embedded default has no broker at all), it re-runs its callback on redelivery,
 and it lives in the broker, so a restart or a swept child would lose it; the counter is a row
@@ -76,10 +79,6 @@ def _enqueue(job_id: int) -> None:
 
 
 # --- Requesting -----------------------------------------------------------------------------
-
-
-def _output_exists(job: ReportJob) -> bool:
-    return bool(job.output) and default_storage.exists(job.output)
 
 
 def report_request(
