@@ -355,3 +355,19 @@ def test_the_parents_move_to_waiting_queues_behind_the_last_childs_count(klassen
     job.refresh_from_db()
     assert job.status == ReportJob.Status.DONE and job.attempts == 1
     assert job.children_pending == 0 and len(zip_names(job)) == 3
+
+
+def test_the_status_counts_the_student_reports_still_to_come(client, klassen, monkeypatch):
+    from django.urls import reverse
+
+    mentor, cohorts = klassen
+    monkeypatch.setattr(services, "_enqueue", lambda pk: None)
+    job = services.report_request(user=mentor, cohort=cohorts[0])
+    client.force_login(mentor)
+    url = reverse("reports:status", args=[job.pk])
+    # Queued, rendering its summary, or waiting: the count shows whatever the parent does.
+    assert "Nog 2 studentrapporten te gaan." in client.get(url).content.decode()
+    services.job_claim(job_id=job.pk)
+    assert "Nog 2 studentrapporten te gaan." in client.get(url).content.decode()
+    assert services.job_run(job_id=job.children.first().pk) == "done"
+    assert "Nog 1 studentrapport te gaan." in client.get(url).content.decode()
