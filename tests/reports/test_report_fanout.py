@@ -163,7 +163,7 @@ def test_the_request_queues_the_parent_and_every_child_at_once_and_gathers_nothi
 
 
 def test_the_request_costs_the_same_queries_for_2_and_30_students(
-    klassen, make_user, tree, monkeypatch, django_assert_max_num_queries
+    klassen, make_user, tree, monkeypatch
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
