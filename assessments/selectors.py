@@ -106,20 +106,36 @@ def progress_for(
     qs = progress.enrolment_queryset(enrolments)
     students = list(qs.order_by().values_list("pk", "qualification_id"))
     wps = _werkprocessen_by_qualification({q for _pk, q in students})
+    known = _known_states(qs)
+    return {
+        (pk, wp.pk): known.get((pk, wp.pk), NOTHING_YET)
+        for pk, qualification_id in students
+        for wp in wps.get(qualification_id, [])
+    }
+
+
+NOTHING_YET = ProgressState(Stage.NO_EVIDENCE)
+
+
+def _known_states(enrolments) -> dict[tuple[int, int], ProgressState]:
     # A handful of distinct states: share them rather than make one object per cell.
     states: dict[tuple[int, str], ProgressState] = {}
     known: dict[tuple[int, int], ProgressState] = {}
-    for enrolment_id, werkproces_id, stage, outcome in progress.facts(qs):
+    for enrolment_id, werkproces_id, stage, outcome in progress.facts(enrolments):
         state = states.get((stage, outcome))
         if state is None:
             state = states[(stage, outcome)] = ProgressState(Stage(stage), outcome)
         known[(enrolment_id, werkproces_id)] = state
-    nothing = ProgressState(Stage.NO_EVIDENCE)
-    return {
-        (pk, wp.pk): known.get((pk, wp.pk), nothing)
-        for pk, qualification_id in students
-        for wp in wps.get(qualification_id, [])
-    }
+    return known
+
+
+def progress_of(
+    *, enrolment: Enrolment, werkprocessen: Iterable[Werkproces]
+) -> dict[int, ProgressState]:
+    """progress_for() of one student whose werkprocessen the caller has read already (a
+    report does): one query, per werkproces id."""
+    known = _known_states([enrolment])
+    return {wp.pk: known.get((enrolment.pk, wp.pk), NOTHING_YET) for wp in werkprocessen}
 
 
 # --- The assessor's queue --------------------------------------------------------------------
@@ -395,6 +411,12 @@ def results_for(*, user: User, enrolment: Enrolment) -> list[ResultRow]:
     """Final results of one student, as this user may see them (only vastgestelde ones)."""
     if not result_enrolments(user).filter(pk=enrolment.pk).exists():
         return []
+    return own_results(enrolment=enrolment, own=is_owner(user, enrolment))
+
+
+def own_results(*, enrolment: Enrolment, own: bool = True) -> list[ResultRow]:
+    """The final results of one student as that student reads them (results_for for the
+    student, without asking whether they may: they may). For callers that checked access."""
     versions = (
         Vaststelling.objects.filter(beoordeling__enrolment=enrolment)
         .select_related("beoordeling__werkproces__kerntaak")
@@ -408,7 +430,6 @@ def results_for(*, user: User, enrolment: Enrolment) -> list[ResultRow]:
         rows.setdefault(wp.pk, ResultRow(wp, [])).versions.append(
             VersionView(v, list(v.scores.all()))
         )
-    own = is_owner(user, enrolment)
     return [_explained(row, own=own) for row in rows.values()]
 
 

@@ -48,7 +48,8 @@ class ReportJob(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     # Children not yet done or failed. Each child lowers it in the same transaction that
-    # finishes the child, so the parent is queued exactly once, by whichever child is last.
+    # finishes the child; a waiting parent is queued exactly once, by whichever child is
+    # last, and a parent still rendering its summary finds the zero itself.
     children_pending = models.PositiveIntegerField(default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,7 +62,8 @@ class ReportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
-    # sha256 of the data the report shows: equal fingerprints mean an equal report.
+    # sha256 of the data the report shows (a klas report: its summary), empty until the
+    # worker has gathered that data: equal fingerprints mean an equal report.
     fingerprint = models.CharField(_("kenmerk"), max_length=64, db_index=True)
     # Claims that started real work: 1 when it was done on the first try. Waiting for
     # children costs none; each abandoned or crashed claim adds one (MAX_ATTEMPTS).

@@ -16,18 +16,19 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from PIL import Image
 
 from assessments.permissions import result_enrolments
 from assessments.planning import behind_reason, current_bpv
-from assessments.selectors import STAGE_LABELS, Stage, progress_for, results_for
+from assessments.selectors import STAGE_LABELS, Stage, own_results, progress_for, progress_of
 from organisation.models import BpvPeriode, Cohort, Enrolment
 from organisation.permissions import visible_cohorts
 from portfolios.models import (
     Evidence,
+    EvidenceEvent,
     EvidenceStatus,
     EvidenceVersion,
     EvidenceVersionLink,
@@ -101,6 +102,17 @@ def jobs_for(*, user) -> list[ReportJob]:
         .filter(requested_by=user, parent__isnull=True)
         .select_related("enrolment__student", "cohort")[:20]
     )
+
+
+def student_names(student) -> dict:
+    """How a report names a student; also the name of their PDF in a klas report's ZIP."""
+    return {
+        "name": student.display_name,
+        "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
+        # Bekwaam's login name is the student number the school's records use (the
+        # student import takes it from the same column).
+        "number": student.username,
+    }
 
 
 # --- Report data ----------------------------------------------------------------------------
@@ -182,7 +194,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     """Everything one student's report shows, as JSON-able data.
 
     Evidence is what was submitted (drafts are the student's own business); results are
-    what the student may read (results_for), so the report never shows more than that."""
+    what the student may read (own_results), so the report never shows more than that."""
     cache = enrolment._state.fields_cache
     cohort_ok = enrolment.cohort_id is None or (
         "cohort" in cache and "school" in enrolment.cohort._state.fields_cache
@@ -193,40 +205,43 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
         enrolment = Enrolment.objects.select_related(*REPORT_RELATED).get(pk=enrolment.pk)
     qualification = enrolment.qualification
     cohort = enrolment.cohort
-    progress = progress_for(enrolments=[enrolment])
     werkprocessen = list(
         werkprocessen_of(qualification)
         .select_related("kerntaak")
         .order_by("kerntaak__position", "kerntaak__code", "position", "code")
     )
+    progress = progress_of(enrolment=enrolment, werkprocessen=werkprocessen)
     evidence: dict[int, list[dict]] = {}
-    # The latest submitted version of each bewijsstuk with its werkproces links, prefetched
-    # (a report is made per student; every round trip counts against the render time).
-    for item in (
-        with_status(Evidence.objects.filter(enrolment=enrolment))
-        .filter(last_kind__isnull=False)
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=EvidenceVersion.objects.order_by("number").prefetch_related(
-                    Prefetch("wp_links", queryset=EvidenceVersionLink.objects.order_by("id"))
-                ),
-                to_attr="vl",
-            )
+    # Submitted bewijs under every werkproces its latest version was linked to: one query
+    # for the links of each bewijsstuk's latest version, with the bewijsstuk's status.
+    latest = (
+        EvidenceVersion.objects.filter(evidence=OuterRef("version__evidence"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    links = (
+        EvidenceVersionLink.objects.filter(version__evidence__enrolment=enrolment)
+        .annotate(
+            status=EvidenceEvent.objects.current_value(
+                "kind", evidence=OuterRef("version__evidence")
+            ),
+            latest=Subquery(latest),
         )
-        .order_by("date", "id")
-    ):
-        latest = item.vl[-1]
-        # Under every werkproces the submitted version was linked to.
-        for link in latest.wp_links.all():
-            evidence.setdefault(link.werkproces_id, []).append(
-                {
-                    "title": latest.title,
-                    "date": latest.date,
-                    "status": str(EvidenceStatus(item.last_kind).label),
-                    "version": latest.number,
-                }
-            )
+        .filter(status__isnull=False, version__number=F("latest"))
+        .order_by("version__evidence__date", "version__evidence_id", "id")
+        .values_list(
+            "werkproces_id", "version__title", "version__date", "version__number", "status"
+        )
+    )
+    for werkproces_id, title, date, number, status in links:
+        evidence.setdefault(werkproces_id, []).append(
+            {
+                "title": title,
+                "date": date,
+                "status": str(EvidenceStatus(status).label),
+                "version": number,
+            }
+        )
     sign_offs: dict[int, list[dict]] = {}
     for event in SignOffEvent.objects.filter(enrolment=enrolment).order_by("created_at", "id"):
         sign_offs.setdefault(event.werkproces_id, []).append(
@@ -247,14 +262,13 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     ):
         feasibility[event.werkproces_id] = event  # the latest event says how it stands
     results = {
-        row.werkproces.pk: _versions(row.versions)
-        for row in results_for(user=enrolment.student, enrolment=enrolment)
+        row.werkproces.pk: _versions(row.versions) for row in own_results(enrolment=enrolment)
     }
     kerntaken: list[dict] = []
     stages: Counter = Counter()
     not_feasible = 0
     for wp in werkprocessen:
-        state = progress[(enrolment.pk, wp.pk)]
+        state = progress[wp.pk]
         stages[state.stage] += 1
         if not kerntaken or kerntaken[-1]["code"] != wp.kerntaak.code:
             kerntaken.append(
@@ -308,13 +322,7 @@ def student_report_data(*, enrolment: Enrolment) -> dict:
     return {
         "version": REPORT_VERSION,
         "school": _school(cohort),
-        "student": {
-            "name": student.display_name,
-            "sort_name": ", ".join(n for n in [student.last_name, student.first_name] if n),
-            # Bekwaam's login name is the student number the school's records use (the
-            # student import takes it from the same column).
-            "number": student.username,
-        },
+        "student": student_names(student),
         "qualification": {
             "title": qualification.title,
             "crebo": qualification.crebo,

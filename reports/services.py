@@ -8,9 +8,12 @@ report whose worker was SIGKILLed is rendered by the next worker that gets the m
 the storage, replacing whole (config.storage.write_replacing), so a second run replaces
 rather than adds a file.
 
-A klas report fans out to one student job per student. It waits (status WAITING) without a
-claim or an attempt; each child lowers the parent's `children_pending` in the very
-transaction that finishes the child, and the child that brings it to zero queues the parent.
+A klas report fans out to one student job per student, queued together with the parent in
+the request (which gathers no data: each job does, in the worker). The parent renders the klas
+summary alongside the children, then waits (status WAITING) without a claim or an attempt;
+each child lowers the parent's `children_pending` in the very transaction that finishes the
+child, and the child that brings it to zero queues a waiting parent. A parent still busy with
+its summary when the count reaches zero assembles the ZIP in that same claim (_run_cohort).
 We chose that counter over a Celery chord: a chord needs a result backend (we run without
 one, and the embedded default has no broker at all), it re-runs its callback on redelivery,
 and it lives in the broker, so a restart or a swept child would lose it; the counter is a row
@@ -44,7 +47,7 @@ from config.storage import write_replacing
 from config.tasks import enqueue_on_commit
 from organisation.models import Cohort, Enrolment, User
 
-from . import export_selectors, rendering, selectors
+from . import export_selectors, job_selectors, rendering, selectors
 from .models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -79,155 +82,54 @@ def _enqueue(job_id: int) -> None:
 # --- Requesting -----------------------------------------------------------------------------
 
 
-def _student_fingerprint(enrolment: Enrolment) -> str:
-    return selectors.fingerprint_of(selectors.student_report_data(enrolment=enrolment))
-
-
-def _cohort_fingerprint(cohort: Cohort, enrolments: list[Enrolment], children: list[str]) -> str:
-    data = selectors.cohort_report_data(cohort=cohort, enrolments=enrolments)
-    data["children"] = children
-    return selectors.fingerprint_of(data)
-
-
-def _output_exists(job: ReportJob) -> bool:
-    return bool(job.output) and default_storage.exists(job.output)
-
-
 def report_request(
     *, user: User, enrolment: Enrolment | None = None, cohort: Cohort | None = None
 ) -> ReportJob:
-    """Record a request and queue the work, or reuse a PDF of the very same data.
+    """Record a request and queue the work; an active report of the same subject is returned
+    instead of a second one.
 
-    A student report's fingerprint is one student's data, worked out here so that the same
-    data hands out the PDF we already have at once. A klas report only records the job: its
-    fingerprint takes every student's data (seconds for a klas of 30), so the worker works it
-    out (_plan_cohort), reuses a report of the same data or fans out into one child job per
-    student, and the parent then waits, holding no worker and spending no attempt, until the
-    last child is finished (_child_finished) and only then is queued to assemble the ZIP."""
+    The request gathers no report data: the worker does (and reuses an earlier PDF of the
+    very same data, see _reusable). Gathering it here took ~70 ms a student, ~2 s for a
+    klas of 30, all of it serial time before the first worker could start.
+
+    A klas report is made as one child job per student (so that workers share the work) plus
+    the parent, all queued at once, the parent first: it renders the klas summary while the
+    workers start on the children, then waits for them without holding a worker
+    (_run_cohort) and assembles the ZIP when the last child is finished (_child_finished)."""
     if (enrolment is None) == (cohort is None):
         raise ValueError("Give an enrolment or a cohort")
-    if cohort is not None:
-        return _cohort_request(user=user, cohort=cohort)
-    kind, subject = ReportJob.Kind.STUDENT, {"enrolment": enrolment}
-    fingerprint = _student_fingerprint(enrolment)
+    if enrolment is not None:
+        kind, subject, lock = ReportJob.Kind.STUDENT, {"enrolment": enrolment}, Enrolment
+    else:
+        kind, subject, lock = ReportJob.Kind.COHORT, {"cohort": cohort}, Cohort
     with transaction.atomic():
-        same = ReportJob.objects.filter(kind=kind, fingerprint=fingerprint, **subject).exclude(
-            status=ReportJob.Status.FAILED
-        )
-        active = same.filter(status__in=ACTIVE, parent__isnull=True)
-        if job := active.first():
-            return job
-        done = same.filter(status=ReportJob.Status.DONE).order_by("-finished_at").first()
-        if done is not None and _output_exists(done):
-            return _reuse(done, user=user, fingerprint=fingerprint, **subject)
-        job = ReportJob.objects.create(
-            kind=kind, requested_by=user, fingerprint=fingerprint, **subject
-        )
-        _enqueue(job.pk)
-        return job
-
-
-def _reuse(done: ReportJob, *, user: User, fingerprint: str, **subject) -> ReportJob:
-    """Same data, same report: record who asked, hand out the PDF we already have."""
-    now = timezone.now()
-    return ReportJob.objects.create(
-        kind=done.kind,
-        requested_by=user,
-        fingerprint=fingerprint,
-        status=ReportJob.Status.DONE,
-        output=done.output,
-        archive=done.archive,
-        started_at=now,
-        finished_at=now,
-        **subject,
-    )
-
-
-# A klas report whose fingerprint the worker has not worked out yet (_plan_cohort).
-UNPLANNED = ""
-
-
-def _cohort_request(*, user: User, cohort: Cohort) -> ReportJob:
-    with transaction.atomic():
-        # One not yet planned for this klas will read the data as it is when a worker gets
-        # to it, so a second click joins it rather than queueing the same work again.
-        queued = ReportJob.objects.filter(
-            kind=ReportJob.Kind.COHORT,
-            cohort=cohort,
-            status=ReportJob.Status.QUEUED,
-            fingerprint=UNPLANNED,
-            parent__isnull=True,
+        # One request at a time per subject (a double click waits, then finds the first).
+        # NO KEY: inserting rows that refer to the subject stays possible meanwhile.
+        subject_pk = (enrolment or cohort).pk
+        list(lock.objects.select_for_update(no_key=True).filter(pk=subject_pk).values("pk"))
+        active = ReportJob.objects.filter(
+            kind=kind, status__in=ACTIVE, parent__isnull=True, **subject
         ).first()
-        if queued is not None:
-            return queued
+        if active is not None:
+            return active
+        if kind == ReportJob.Kind.STUDENT:
+            job = ReportJob.objects.create(kind=kind, requested_by=user, **subject)
+            _enqueue(job.pk)
+            return job
+        enrolment_ids = list(cohort.enrolments.order_by("pk").values_list("pk", flat=True))
         job = ReportJob.objects.create(
-            kind=ReportJob.Kind.COHORT, cohort=cohort, requested_by=user, fingerprint=UNPLANNED
+            kind=kind, requested_by=user, children_pending=len(enrolment_ids), **subject
         )
-        _enqueue(job.pk)
-        return job
-
-
-def _plan_cohort(job: ReportJob, token: str) -> str:
-    """The worker's first step of a klas report: each student's fingerprint and the klas's.
-    The same data as a report already made: done, with that report. Otherwise one child job
-    per student, and the parent waits for them. Planning that got this far gives its
-    attempt back: attempts count claims that ended without a result."""
-    cohort = job.cohort
-    enrolments = selectors.cohort_enrolments(cohort)
-    children = [_student_fingerprint(e) for e in enrolments]
-    fingerprint = _cohort_fingerprint(cohort, enrolments, children)
-    done = (
-        ReportJob.objects.filter(
-            kind=ReportJob.Kind.COHORT,
-            cohort=cohort,
-            fingerprint=fingerprint,
-            status=ReportJob.Status.DONE,
-        )
-        .exclude(pk=job.pk)
-        .order_by("-finished_at")
-        .first()
-    )
-    if done is not None and _output_exists(done):
-        finished = _finish(
-            job,
-            _mine(job.pk, token),
-            status=ReportJob.Status.DONE,
-            output=done.output,
-            archive=done.archive,
-            fingerprint=fingerprint,
-            error="",
-        )
-        return "reused" if finished else "lost claim"
-    if not enrolments:
-        # Nobody to wait for: assemble the summary in this same claim.
-        if not _mine(job.pk, token).update(fingerprint=fingerprint):
-            return "lost claim"
-        job.fingerprint = fingerprint
-        return _run_cohort(job, token)
-    with transaction.atomic():
-        planned = _mine(job.pk, token).update(
-            status=ReportJob.Status.WAITING,
-            fingerprint=fingerprint,
-            children_pending=len(enrolments),
-            lease_until=None,
-            claim="",
-            attempts=F("attempts") - 1,
-        )
-        if not planned:
-            return "lost claim"
         kids = ReportJob.objects.bulk_create(
-            ReportJob(
-                kind=ReportJob.Kind.STUDENT,
-                enrolment=e,
-                parent=job,
-                requested_by=job.requested_by,
-                fingerprint=child_fingerprint,
-            )
-            for e, child_fingerprint in zip(enrolments, children, strict=True)
+            ReportJob(kind=ReportJob.Kind.STUDENT, enrolment_id=pk, parent=job, requested_by=user)
+            for pk in enrolment_ids
         )
+        # The parent first: its summary is the longest single render, so it starts at once
+        # rather than after the last child (it would then be the tail of the whole report).
+        _enqueue(job.pk)
         for kid in kids:
             _enqueue(kid.pk)
-    return "planned"
+        return job
 
 
 # How long an export (a copy of the whole portfolio) is kept for download.
@@ -254,8 +156,9 @@ _FRESH = {"error": "", "attempts": 0, "lease_until": None, "claim": ""}
 
 
 def report_retry(*, job: ReportJob) -> bool:
-    """Queue a failed job again; for a klas report, its failed children, and the parent
-    waits for them."""
+    """Queue a failed job again; for a klas report, its failed children too, and the parent
+    with them: it makes its summary anew (the data may have changed since) and waits for
+    them as on the first run."""
     with transaction.atomic():
         failed = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.FAILED)
         if not failed.select_for_update().exists():
@@ -267,12 +170,14 @@ def report_retry(*, job: ReportJob) -> bool:
         )
         ReportJob.objects.filter(pk__in=kids).update(status=ReportJob.Status.QUEUED, **_FRESH)
         failed.update(
-            status=ReportJob.Status.WAITING if kids else ReportJob.Status.QUEUED,
+            status=ReportJob.Status.QUEUED,
             children_pending=len(kids),
             finished_at=None,
+            output="",
+            fingerprint="",
             **_FRESH,
         )
-        for pk in kids or [job.pk]:
+        for pk in [job.pk, *kids]:
             _enqueue(pk)
     return True
 
@@ -320,12 +225,18 @@ def _finish(job: ReportJob, rows, **fields) -> bool:
 
 
 def _child_finished(parent_id: int) -> None:
-    """One child less to wait for. The UPDATE takes the parent's row lock, so children that
-    finish at the same moment count down one after the other; the one that reaches zero
-    queues the parent, exactly once (the WAITING -> QUEUED update succeeds once)."""
-    waiting = ReportJob.objects.filter(pk=parent_id, status=ReportJob.Status.WAITING)
-    waiting.filter(children_pending__gt=0).update(children_pending=F("children_pending") - 1)
-    if waiting.filter(children_pending=0).update(status=ReportJob.Status.QUEUED):
+    """One child less to wait for, whatever the parent is doing (rendering its summary,
+    waiting, or not yet started), as long as it is not finished. The UPDATE takes the
+    parent's row lock until the child's transaction commits, so children that finish at the
+    same moment count down one after the other, and the parent's own move to WAITING
+    (_run_cohort) sees the count after them. Only a parent that is WAITING when the count
+    reaches zero is queued, exactly once (the WAITING -> QUEUED update succeeds once); one
+    that is still running finds the zero itself and assembles the ZIP in that claim."""
+    parent = ReportJob.objects.filter(pk=parent_id, status__in=ACTIVE)
+    parent.filter(children_pending__gt=0).update(children_pending=F("children_pending") - 1)
+    if parent.filter(status=ReportJob.Status.WAITING, children_pending=0).update(
+        status=ReportJob.Status.QUEUED
+    ):
         _enqueue(parent_id)
 
 
@@ -340,21 +251,34 @@ class Rendered:
     pdf: bytes
 
 
+def _student_pdf(data: dict, fingerprint: str, job_id: int | None, now) -> bytes:
+    logo = selectors.school_logo(data)
+    html = rendering.student_report_html(
+        data, fingerprint=fingerprint, job_id=job_id, generated_at=now, logo=logo is not None
+    )
+    return rendering.html_to_pdf(html, resources={selectors.LOGO_URL: logo} if logo else None)
+
+
 def render_student(
     *, enrolment: Enrolment, job_id: int | None = None, now: datetime.datetime | None = None
 ) -> Rendered:
     data = selectors.student_report_data(enrolment=enrolment)
     fingerprint = selectors.fingerprint_of(data)
-    logo = selectors.school_logo(data)
-    html = rendering.student_report_html(
-        data,
-        fingerprint=fingerprint,
-        job_id=job_id,
-        generated_at=now or timezone.now(),
-        logo=logo is not None,
-    )
-    resources = {selectors.LOGO_URL: logo} if logo else None
-    return Rendered(fingerprint, rendering.html_to_pdf(html, resources=resources))
+    return Rendered(fingerprint, _student_pdf(data, fingerprint, job_id, now or timezone.now()))
+
+
+def _reusable(job: ReportJob, fingerprint: str) -> str:
+    """The PDF of the latest finished report of the same subject, if it showed the very same
+    data (equal fingerprint) and its file is still there: handed out again, not rendered.
+
+    The candidate comes with the job itself (job_selectors.job_for_run annotates it), so the
+    check costs no round trip; only the latest is compared, as the one an unchanged student
+    would match."""
+    if fingerprint and getattr(job, "latest_fingerprint", None) == fingerprint:
+        output = job.latest_output
+        if output and default_storage.exists(output):
+            return output
+    return ""
 
 
 def _give_up(job: ReportJob) -> bool:
@@ -386,18 +310,12 @@ def job_run(*, job_id: int) -> str:
             wait = (job.lease_until - timezone.now()).total_seconds()
             raise ReportBusy(max(1.0, wait + 1))
         return "nothing to do"
-    job = ReportJob.objects.select_related(
-        *(f"enrolment__{name}" for name in selectors.REPORT_RELATED),
-        "cohort__qualification",
-        "cohort__school",
-    ).get(pk=job_id)
+    job = job_selectors.job_for_run(job_id)
     try:
         if job.kind == ReportJob.Kind.STUDENT:
             return _run_student(job, token)
         if job.kind == ReportJob.Kind.EXPORT:
             return _run_export(job, token)
-        if job.fingerprint == UNPLANNED and not job.children.exists():
-            return _plan_cohort(job, token)
         return _run_cohort(job, token)
     except TRANSIENT_ERRORS:
         # Give the job back so the retry (or the sweep) can claim it again.
@@ -415,15 +333,20 @@ def job_run(*, job_id: int) -> str:
 
 
 def _run_student(job: ReportJob, token: str) -> str:
-    rendered = render_student(enrolment=job.enrolment, job_id=job.pk)
-    relative = f"reports/job-{job.pk}.pdf"
-    _write(relative, rendered.pdf)
+    """The data is gathered here, in the worker, not in the request: its fingerprint decides
+    whether an earlier PDF can be handed out again (_reusable) or a new one is rendered."""
+    data = selectors.student_report_data(enrolment=job.enrolment)
+    fingerprint = selectors.fingerprint_of(data)
+    relative = _reusable(job, fingerprint)
+    if not relative:
+        relative = f"reports/job-{job.pk}.pdf"
+        _write(relative, _student_pdf(data, fingerprint, job.pk, timezone.now()))
     finished = _finish(
         job,
         _mine(job.pk, token),
         status=ReportJob.Status.DONE,
         output=relative,
-        fingerprint=rendered.fingerprint,
+        fingerprint=fingerprint,
         error="",
     )
     return "done" if finished else "lost claim"
@@ -438,52 +361,98 @@ def zip_entry_name(data: dict) -> str:
 
 
 def _run_cohort(job: ReportJob, token: str) -> str:
-    """Runs once every child is finished (the last one queued this job): the summary PDF
-    and a ZIP with the summary and each student's report."""
-    children = {c.enrolment_id: c for c in job.children.select_related("enrolment")}
-    failed = [c for c in children.values() if c.status == ReportJob.Status.FAILED]
+    """The klas summary, then the ZIP once every child is finished.
+
+    The first claim renders the summary at once, in parallel with the children (a summary of
+    unchanged data is reused), and writes it. Then, in one conditional UPDATE under the row
+    lock, it moves to WAITING only if children are still pending, giving back the attempt
+    this claim took (waiting is no failure); the last child queues it again and that claim
+    finds the summary written and only assembles. If the children were all finished by then
+    (the count is already zero), this same claim assembles the ZIP: no second claim."""
+    output, fingerprint = job.output, job.fingerprint
+    if not (output and fingerprint and default_storage.exists(output)):
+        output, fingerprint = _cohort_summary(job)
+    waited = (
+        _mine(job.pk, token)
+        .filter(children_pending__gt=0)
+        .update(
+            status=ReportJob.Status.WAITING,
+            output=output,
+            fingerprint=fingerprint,
+            lease_until=None,
+            claim="",
+            attempts=F("attempts") - 1,
+        )
+    )
+    if waited:
+        return "waiting"
+    return _assemble(job, token, output, fingerprint)
+
+
+def _cohort_summary(job: ReportJob) -> tuple[str, str]:
+    """Write the klas summary of the klas as it was asked for (a student who joined since
+    has no report in it); its kenmerk is the fingerprint of what the summary shows."""
+    asked = set(job.children.values_list("enrolment_id", flat=True))
+    enrolments = [e for e in selectors.cohort_enrolments(job.cohort) if e.pk in asked]
+    data = selectors.cohort_report_data(cohort=job.cohort, enrolments=enrolments)
+    fingerprint = selectors.fingerprint_of(data)
+    if relative := _reusable(job, fingerprint):
+        return relative, fingerprint
+    logo = selectors.school_logo(data)
+    html = rendering.cohort_report_html(
+        data,
+        fingerprint=fingerprint,
+        job_id=job.pk,
+        generated_at=timezone.now(),
+        logo=logo is not None,
+    )
+    summary = rendering.html_to_pdf(html, resources={selectors.LOGO_URL: logo} if logo else None)
+    relative = f"reports/job-{job.pk}.pdf"
+    _write(relative, summary)
+    return relative, fingerprint
+
+
+def _assemble(job: ReportJob, token: str, output: str, fingerprint: str) -> str:
+    """Every child is finished: the ZIP with the summary and each student's report."""
+    children = list(job.children.select_related("enrolment__student"))
+    failed = [c for c in children if c.status == ReportJob.Status.FAILED]
     if failed:
         _finish(
             job,
             _mine(job.pk, token),
             status=ReportJob.Status.FAILED,
+            output=output,
+            fingerprint=fingerprint,
             error=_("%(n)d van de studentrapporten zijn mislukt.") % {"n": len(failed)},
         )
         return "failed"
-    pending = [c for c in children.values() if c.status != ReportJob.Status.DONE]
+    pending = [c for c in children if c.status != ReportJob.Status.DONE]
     if pending:
         # Cannot happen while children count down in their own transaction; if it does,
-        # wait again and give back the attempt this claim took.
+        # wait again (the sweep is the safety net) and give back the attempt.
         _mine(job.pk, token).update(
             status=ReportJob.Status.WAITING,
             children_pending=len(pending),
+            output=output,
+            fingerprint=fingerprint,
             lease_until=None,
+            claim="",
             attempts=F("attempts") - 1,
         )
         return "waiting"
-    # The klas as it was asked for: a student who joined since has no report in it.
-    enrolments = [e for e in selectors.cohort_enrolments(job.cohort) if e.pk in children]
-    now = timezone.now()
-    data = selectors.cohort_report_data(cohort=job.cohort, enrolments=enrolments)
-    data["children"] = [children[e.pk].fingerprint for e in enrolments]
-    fingerprint = selectors.fingerprint_of(data)
-    logo = selectors.school_logo(data)
-    html = rendering.cohort_report_html(
-        data, fingerprint=fingerprint, job_id=job.pk, generated_at=now, logo=logo is not None
-    )
-    summary = rendering.html_to_pdf(html, resources={selectors.LOGO_URL: logo} if logo else None)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("klasoverzicht.pdf", summary)
-        for enrolment, row in zip(enrolments, data["students"], strict=True):
-            child = children[enrolment.pk]
+    # PDFs are compressed streams already: stored, not deflated again (a serial step).
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        with default_storage.open(output, "rb") as source:
+            archive.writestr("klasoverzicht.pdf", source.read())
+        for child in sorted(children, key=_student_order):
+            entry = zip_entry_name({"student": selectors.student_names(child.enrolment.student)})
             with (
                 default_storage.open(child.output, "rb") as source,
-                archive.open(zip_entry_name({"student": row}), "w") as target,
+                archive.open(entry, "w") as target,
             ):
                 shutil.copyfileobj(source, target)
-    output, zip_name = f"reports/job-{job.pk}.pdf", f"reports/job-{job.pk}.zip"
-    _write(output, summary)
+    zip_name = f"reports/job-{job.pk}.zip"
     _write(zip_name, buffer.getvalue())
     finished = _finish(
         job,
@@ -494,6 +463,11 @@ def _run_cohort(job: ReportJob, token: str) -> str:
         fingerprint=fingerprint,
     )
     return "done" if finished else "lost claim"
+
+
+def _student_order(child: ReportJob):
+    student = child.enrolment.student
+    return (student.sort_name, student.username, child.enrolment_id)
 
 
 def _store(name: str, content) -> str:

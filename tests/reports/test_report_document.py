@@ -83,3 +83,19 @@ def test_a_logo_that_is_not_an_image_is_left_out(full_world):
     data = selectors.student_report_data(enrolment=full_world["enrolment"])
     assert selectors.school_logo(data) is None
     assert "Testcollege" in pdf_text(services.render_student(enrolment=full_world["enrolment"]).pdf)
+
+
+def test_a_students_data_costs_a_fixed_number_of_queries(full_world, django_assert_num_queries):
+    """Every round trip counts against the render time (benchmarks/bench_reports.py): the
+    enrolment as the worker reads it, then one query each for werkprocessen, progress, the
+    linked bewijs, sign-offs, feasibility, results (+ their scores), BPV and mentors."""
+    from organisation.models import Enrolment
+
+    enrolment = Enrolment.objects.select_related(*selectors.REPORT_RELATED).get(
+        pk=full_world["enrolment"].pk
+    )
+    with django_assert_num_queries(9):
+        data = selectors.student_report_data(enrolment=enrolment)
+    assert data["kerntaken"] and any(
+        wp["results"] for kt in data["kerntaken"] for wp in kt["werkprocessen"]
+    )

@@ -98,3 +98,24 @@ def test_guessing_is_rate_limited(client):
 
 def test_post_is_not_allowed(client):
     assert client.post(reverse("reports:verify")).status_code == 405
+
+
+def test_the_qr_code_reads_back_for_any_kenmerk(settings):
+    """The report's QR code uses a fixed mask (rendering.QR_MASK, to save the time of
+    choosing one): it must still read back, whatever the kenmerk."""
+    import hashlib
+    import io
+
+    import segno
+    import zxingcpp
+    from PIL import Image
+
+    from reports import rendering
+
+    settings.BEKWAAM_BASE_URL = "https://bekwaam.voorbeeld-school.nl"
+    for n in range(25):
+        url = verification.verify_url(hashlib.sha256(str(n).encode()).hexdigest())
+        png = io.BytesIO()
+        segno.make(url, error="m", mask=rendering.QR_MASK).save(png, kind="png", scale=4)
+        codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.getvalue())))
+        assert [code.text for code in codes] == [url]
