@@ -291,6 +291,10 @@ class BulkSignOffForm(forms.Form):
     def __init__(self, *args, choices=(), without_evidence=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["werkprocessen"].choices = choices
+        # Any werkproces may carry a confirmation (evidence accepted since the page was shown
+        # makes it moot, not invalid: the service records what was true); only those without
+        # accepted evidence show the checkbox.
+        self.without_evidence = set(without_evidence)
         self.fields["confirm_without_evidence"].choices = [
             (
                 code,
@@ -300,10 +304,14 @@ class BulkSignOffForm(forms.Form):
                 )
                 % {"code": code},
             )
-            for code in without_evidence
+            for code, _label in choices
         ]
 
     def items(self) -> list[tuple]:
         """Each werkproces's checkbox with its own confirmation checkbox (or None)."""
-        confirms = {w.data["value"]: w for w in self["confirm_without_evidence"]}
+        confirms = {
+            w.data["value"]: w
+            for w in self["confirm_without_evidence"]
+            if w.data["value"] in self.without_evidence
+        }
         return [(w, confirms.get(w.data["value"])) for w in self["werkprocessen"]]

@@ -374,6 +374,21 @@ def test_bulk_sign_off_asks_a_confirmation_per_werkproces_without_evidence(clien
     assert SignOffEvent.objects.get(werkproces__code="P1-K1-W1").without_evidence is True
 
 
+def test_a_confirmation_made_moot_by_accepted_evidence_is_no_error(client, two):
+    """Evidence accepted after the page was shown: the confirmation is accepted and the
+    sign-off records that evidence was there."""
+    client.force_login(two["praktijkopleider"])
+    url = reverse("portfolios:sign_off_many", args=[two["enrolment"].pk])
+    assert 'name="confirm_without_evidence" value="B1-K1-W1"' in client.get(url).content.decode()
+    _accept_w1(two)
+    response = client.post(
+        url,
+        {"werkprocessen": ["B1-K1-W1"], "confirm_without_evidence": ["B1-K1-W1"], "confirm": "on"},
+    )
+    assert response.status_code == 302
+    assert SignOffEvent.objects.get(werkproces__code="B1-K1-W1").without_evidence is False
+
+
 def test_bulk_sign_off_without_any_confirmation_writes_nothing_for_those(two):
     result = bulk.werkprocessen_sign_off(
         actor=two["praktijkopleider"],
