@@ -2,8 +2,9 @@
 
 The school's people, klassen, leerbedrijven, BPV-periodes and assessment policies to manage;
 exam records (their admins are read-only) and the audit log to view only; no auth groups or
-permissions, no deleting people. Made by migration 0006; services.user_create adds every
-beheerder to it.
+permissions, no deleting people. Made by migration 0006 (with what existed then; a later
+migration grants what came after, as 0008 for the reacties); services.user_create
+adds every beheerder to it.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -39,6 +40,8 @@ PERMISSIONS = {
         "evidenceevent": ("view",),
         "signoffevent": ("view",),
         "feasibilityevent": ("view",),
+        "comment": ("view",),
+        "commentrevision": ("view",),
     },
     "qualifications": {"dossier": ("view",), "qualification": ("view",)},
     "auditlog": {"logentry": ("view",)},

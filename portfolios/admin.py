@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from .models import (
+    Comment,
+    CommentRevision,
     Evidence,
     EvidenceEvent,
     EvidenceFile,
@@ -65,3 +67,34 @@ class FeasibilityEventAdmin(ReadOnlyAdmin):
         "werkproces",
         "leerbedrijf",
     ]
+
+
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    fields = ["number", "text", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    """A reactie is kept as it was said: an edit is a new CommentRevision, shown below."""
+
+    list_display = ["evidence", "author_name", "author_role", "created_at"]
+    list_filter = ["author_role"]
+    list_select_related = ["evidence"]
+    search_fields = ["author_name", "evidence__title"]
+    inlines = [CommentRevisionInline]
+
+
+@admin.register(CommentRevision)
+class CommentRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["comment__evidence", "comment__author_name", "number", "created_at"]
+    list_select_related = ["comment__evidence"]

@@ -8,7 +8,7 @@ the sign-off guards) applies unchanged. An item the service refuses is reported 
 service's own reason and leaves nothing behind; the others go through.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,9 +67,16 @@ def evidence_accept_many(*, reviewer: User, evidence_ids: Sequence[int]) -> Bulk
 
 
 def werkprocessen_sign_off(
-    *, actor: User, enrolment: Enrolment, codes: Sequence[str], declaration: str
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    codes: Sequence[str],
+    declaration: str,
+    confirmed_without_evidence: Collection[str] = (),
 ) -> BulkResult:
-    """Sign off each werkproces with the declaration, one SignOffEvent (and one mail) each."""
+    """Sign off each werkproces with the declaration, one SignOffEvent (and one mail) each.
+    `confirmed_without_evidence` holds the codes whose sign-off without accepted evidence the
+    actor confirmed one by one; the service records it on the event and refuses the others."""
     codes = _unique(codes)
     werkprocessen = {
         wp.code: wp for wp in werkprocessen_of(enrolment.qualification).filter(code__in=codes)
@@ -82,7 +89,11 @@ def werkprocessen_sign_off(
             continue
         try:
             services.werkproces_sign_off(
-                actor=actor, enrolment=enrolment, werkproces=werkproces, declaration=declaration
+                actor=actor,
+                enrolment=enrolment,
+                werkproces=werkproces,
+                declaration=declaration,
+                confirm_without_evidence=code in confirmed_without_evidence,
             )
         except (ValidationError, PermissionDenied) as exc:
             result.refused.append((code, _reason(exc)))

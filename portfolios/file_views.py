@@ -19,6 +19,20 @@ from .permissions import get_evidence_file_for_user
 from .previews import VIDEO_TYPES, needs_preview
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# While the worker prepares a file, the page asks again this often, this many times (about
+# two minutes); after that the "Opnieuw laden" link is left, which also re-queues the task.
+POLL_SECONDS = 3
+MAX_POLLS = 40
+
+
+def _rendition_context(view: viewing.FileView, evidence_file, poll: int | None) -> dict:
+    return {
+        "view": view,
+        "f": evidence_file,
+        "evidence": evidence_file.evidence,
+        "poll": poll,
+        "poll_seconds": POLL_SECONDS,
+    }
 
 
 @require_GET
@@ -32,9 +46,22 @@ def file_view(request, pk: int):
         enqueue(tasks.make_preview, evidence_file.pk)
         view = viewing.file_view_for(user=request.user, evidence_file=evidence_file)
     return render(
-        request,
-        "portfolios/file_view.html",
-        {"view": view, "f": evidence_file, "evidence": evidence_file.evidence},
+        request, "portfolios/file_view.html", _rendition_context(view, evidence_file, poll=1)
+    )
+
+
+@require_GET
+@login_required
+def file_rendition(request, pk: int):
+    """The viewer's rendition part alone, which htmx polls while it is being prepared. It
+    does not queue the task again: the page did, and its "Opnieuw laden" link does."""
+    evidence_file = get_evidence_file_for_user(request.user, pk)
+    view = viewing.file_view_for(user=request.user, evidence_file=evidence_file)
+    attempt = request.GET.get("poging", "")
+    attempt = int(attempt) if attempt.isascii() and attempt.isdigit() else MAX_POLLS
+    poll = attempt + 1 if attempt < MAX_POLLS else None
+    return render(
+        request, "portfolios/_file_rendition.html", _rendition_context(view, evidence_file, poll)
     )
 
 

@@ -272,15 +272,46 @@ class CommentForm(forms.Form):
 
 
 class BulkSignOffForm(forms.Form):
-    """Several werkprocessen of one student at once; the declaration is recorded per item."""
+    """Several werkprocessen of one student at once; the declaration is recorded per item.
+    A werkproces without accepted evidence asks its own confirmation, as the single form does;
+    the service refuses it without one, and the others still go through."""
 
     werkprocessen = forms.MultipleChoiceField(
         label=_("Werkprocessen"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Kies minstens één werkproces.")},
     )
+    confirm_without_evidence = forms.MultipleChoiceField(
+        label=_("Toch aftekenen zonder goedgekeurd bewijs"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     confirm = forms.BooleanField(label=SIGN_OFF_DECLARATION, required=True)
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), without_evidence=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["werkprocessen"].choices = choices
+        # Any werkproces may carry a confirmation (evidence accepted since the page was shown
+        # makes it moot, not invalid: the service records what was true); only those without
+        # accepted evidence show the checkbox.
+        self.without_evidence = set(without_evidence)
+        self.fields["confirm_without_evidence"].choices = [
+            (
+                code,
+                _(
+                    "Ik teken %(code)s toch af: ik heb gezien dat de student het in de praktijk "
+                    "heeft gedaan."
+                )
+                % {"code": code},
+            )
+            for code, _label in choices
+        ]
+
+    def items(self) -> list[tuple]:
+        """Each werkproces's checkbox with its own confirmation checkbox (or None)."""
+        confirms = {
+            w.data["value"]: w
+            for w in self["confirm_without_evidence"]
+            if w.data["value"] in self.without_evidence
+        }
+        return [(w, confirms.get(w.data["value"])) for w in self["werkprocessen"]]

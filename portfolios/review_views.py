@@ -60,29 +60,45 @@ def _choice_label(wp) -> str:
         "title": wp.werkproces.title,
         "n": wp.accepted_count,
     }
-    if wp.not_feasible:
-        label += " · " + _("niet uitvoerbaar bij dit leerbedrijf")
+    if wp.not_feasible:  # reported by an earlier leerbedrijf: no bar here
+        label += " · " + _("niet uitvoerbaar bij %(bedrijf)s") % {
+            "bedrijf": wp.not_feasible.leerbedrijf
+        }
     return label
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def sign_off_many(request, enrolment_pk: int):
-    """Sign off several werkprocessen of one student; the declaration is recorded per item."""
+    """Sign off several werkprocessen of one student; the declaration is recorded per item,
+    and so is each confirmation to sign off without accepted evidence."""
     enrolment = get_enrolment_for_user(request.user, enrolment_pk)
-    require_reviewer(request.user, enrolment)
+    bpv = require_reviewer(request.user, enrolment)
     portfolio = selectors.portfolio_for(user=request.user, enrolment=enrolment)
     open_rows = [wp for wp in portfolio.werkproces_rows if not wp.sign_off]
-    choices = [(wp.werkproces.code, _choice_label(wp)) for wp in open_rows]
-    form = BulkSignOffForm(request.POST or None, choices=choices)
+    # Reported niet uitvoerbaar by this leerbedrijf: the service refuses it, so not a choice.
+    blocked = [
+        (wp, wp.not_feasible_at(bpv.leerbedrijf_id))
+        for wp in open_rows
+        if wp.not_feasible_at(bpv.leerbedrijf_id)
+    ]
+    selectable = [wp for wp in open_rows if not wp.not_feasible_at(bpv.leerbedrijf_id)]
+    form = BulkSignOffForm(
+        request.POST or None,
+        choices=[(wp.werkproces.code, _choice_label(wp)) for wp in selectable],
+        without_evidence=[wp.werkproces.code for wp in selectable if not wp.accepted_count],
+    )
     if request.method == "POST" and form.is_valid():
         result = bulk.werkprocessen_sign_off(
             actor=request.user,
             enrolment=enrolment,
             codes=form.cleaned_data["werkprocessen"],
             declaration=str(services.SIGN_OFF_DECLARATION),
+            confirmed_without_evidence=form.cleaned_data["confirm_without_evidence"],
         )
         _report(request, result, _("%(n)d werkprocessen afgetekend: %(items)s."))
+        if result.refused:  # back to the list, where the refused ones can be confirmed
+            return redirect("portfolios:sign_off_many", enrolment.pk)
         return redirect("portfolios:portfolio", enrolment.pk)
     return render(
         request,
@@ -91,6 +107,8 @@ def sign_off_many(request, enrolment_pk: int):
             "enrolment": enrolment,
             "form": form,
             "rows": open_rows,
+            "selectable": selectable,
+            "blocked": blocked,
         },
         status=400 if form.is_bound else 200,
     )

@@ -144,6 +144,13 @@ class WerkprocesRow:
             return last
         return None
 
+    def not_feasible_at(self, leerbedrijf_id: int) -> FeasibilityEvent | None:
+        """What the sign-off guard checks: the latest report of that one leerbedrijf."""
+        here = [e for e in self.feasibility_events if e.leerbedrijf_id == leerbedrijf_id]
+        if here and here[-1].kind == FeasibilityEvent.Kind.NOT_FEASIBLE:
+            return here[-1]
+        return None
+
     def count(self, status: str) -> int:
         return sum(1 for row in self.evidence if row.status == status)
 

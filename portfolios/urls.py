@@ -20,6 +20,7 @@ urlpatterns = [
     path("bestand/<int:pk>/", views.file_download, name="file"),
     path("bestand/<int:pk>/bekijken/", file_views.file_view, name="file_view"),
     path("bestand/<int:pk>/pagina/<int:number>/", file_views.file_page, name="file_page"),
+    path("bestand/<int:pk>/weergave/", file_views.file_rendition, name="file_rendition"),
     path("bestand/<int:pk>/afspelen/", file_views.file_play, name="file_play"),
     path("<int:enrolment_pk>/", views.portfolio_detail, name="portfolio"),
     path(

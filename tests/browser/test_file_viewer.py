@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
-from portfolios import uploads
+from portfolios import previews, uploads
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.portfolio_fixtures import make_evidence
 from tests.portfolios.test_file_viewer import pdf_with_pages
@@ -75,3 +75,30 @@ def test_praktijkopleider_views_photo_and_pdf_by_keyboard(page, live_server, wor
     expect(page.locator("h1")).to_have_text("balie.png")
     page.keyboard.press("Escape")
     expect(page).to_have_url(f"{live_server.url}/portfolio/bewijs/{evidence.pk}/")
+
+
+def test_a_photo_being_prepared_appears_without_a_reload(page, live_server, world, monkeypatch):
+    """The worker has not made the photo yet: the page says so, keeps the "Opnieuw laden"
+    link, and htmx (under the CSP: no inline script) swaps the photo in once it is made."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    monkeypatch.setattr("portfolios.tasks.previews.preview_make", lambda **kwargs: None)
+    evidence = make_evidence(world, files=[checked("balie.png", photo(), "image/png")], submit=True)
+    file = evidence.files.get()
+    csp_errors = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security" in m.text else 0)
+    login(page, live_server, "praktijkopleider", "geheim-wachtwoord-1")
+    page.goto(f"{live_server.url}/portfolio/bestand/{file.pk}/bekijken/")
+    expect(page.get_by_role("status")).to_contain_text("Wordt voorbereid.")
+    expect(page.get_by_role("link", name="Opnieuw laden")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.evaluate("window.notReloaded = true")
+
+    monkeypatch.undo()
+    previews.preview_make(file_id=file.pk)
+    image = page.get_by_role("img", name="Foto balie.png")
+    expect(image).to_be_visible(timeout=10_000)
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.get_by_text("Wordt voorbereid.")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violations(page)
+    assert csp_errors == []

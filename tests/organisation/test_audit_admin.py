@@ -1,9 +1,11 @@
 """The audit log (issue 11, item 8) and the admin for beheerders (item 5)."""
 
 import datetime
+import importlib
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +16,10 @@ from django.utils import timezone
 from organisation import services
 from organisation.audit import audit_prune, audit_record
 from organisation.models import AuditEntry, Enrolment, Leerbedrijf, User
+from portfolios import comments
 from tests.portfolio_fixtures import make_evidence
+
+grant_reacties = importlib.import_module("organisation.migrations.0009_beheerders_view_comments")
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +169,10 @@ def test_a_new_beheerder_is_in_the_beheerders_group(db):
     assert user.has_perm("assessments.change_assessmentpolicy")
     assert user.has_perm("portfolios.view_signoffevent")
     assert not user.has_perm("portfolios.change_signoffevent")
+    assert user.has_perm("portfolios.view_comment")
+    assert user.has_perm("portfolios.view_commentrevision")
+    assert not user.has_perm("portfolios.change_comment")
+    assert not user.has_perm("portfolios.delete_commentrevision")
     assert not user.has_perm("auth.change_group")
     assert not user.has_perm("organisation.delete_user")
 
@@ -185,6 +194,8 @@ def test_demo_beheerder_admin_lists_what_they_manage(
         "assessments_assessmentpolicy",
         "assessments_crucialcriterion",
         "portfolios_signoffevent",
+        "portfolios_comment",
+        "portfolios_commentrevision",
     ):
         assert f"/beheer/{name.replace('_', '/', 1)}/" in html, name
     assert "/beheer/auth/group/" not in html
@@ -207,6 +218,46 @@ def test_exam_records_are_read_only_in_the_admin(client, world):
     url = reverse("admin:organisation_enrolment_change", args=[world["enrolment"].pk])
     page = client.get(url).content.decode()
     assert 'name="student"' not in page
+
+
+def test_reacties_are_read_only_in_the_admin(client, world):
+    """A beheerder may read a reactie and each of its texts, and change or delete none."""
+    evidence = make_evidence(world, submit=True)
+    comment = comments.comment_create(
+        author=world["student"], evidence=evidence, text="Eerste tekst"
+    )
+    comments.comment_edit(author=world["student"], comment=comment, text="Verbeterde tekst")
+    revision = comment.revisions.get(number=1)
+    client.force_login(world["beheerder"])
+    listing = client.get(reverse("admin:portfolios_comment_changelist"))
+    assert listing.status_code == 200
+    url = reverse("admin:portfolios_comment_change", args=[comment.pk])
+    page = client.get(url).content.decode()
+    assert "Eerste tekst" in page and "Verbeterde tekst" in page  # the edit kept the old text
+    assert "<textarea" not in page and 'type="submit"' not in page.split('id="content"', 1)[1]
+    assert client.post(url, {"author_name": "iemand anders"}).status_code == 403
+    delete = reverse("admin:portfolios_comment_delete", args=[comment.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:portfolios_comment_add")).status_code == 403
+    url = reverse("admin:portfolios_commentrevision_change", args=[revision.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"text": "anders"}).status_code == 403
+    assert client.get(reverse("admin:portfolios_commentrevision_changelist")).status_code == 200
+    revision.refresh_from_db()
+    assert revision.text == "Eerste tekst"
+    assert comment.revisions.count() == 2
+
+
+def test_migration_grants_the_reacties_to_an_existing_group(db):
+    """Where 0006 made the group before the reacties existed, 0008 adds them (view only)."""
+    group = Group.objects.get(name="Beheerders")
+    names = {"view_comment", "view_commentrevision"}
+    grant_reacties.revoke(apps, None)
+    assert not group.permissions.filter(codename__in=names).exists()
+    grant_reacties.grant(apps, None)
+    granted = group.permissions.filter(content_type__app_label="portfolios")
+    assert names <= set(granted.values_list("codename", flat=True))
+    assert not granted.filter(codename__in={"change_comment", "delete_comment"}).exists()
 
 
 def _move_enrolment(enrolment, to):

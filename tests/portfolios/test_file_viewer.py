@@ -2,6 +2,7 @@
 images the worker re-encodes; videos inline with Range; Office files stay downloads."""
 
 import io
+import re
 
 import pypdfium2 as pdfium
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from portfolios import previews, tasks, uploads
+from portfolios import file_views, previews, tasks, uploads
 from portfolios.models import FilePreview
 from tests.portfolio_fixtures import (
     checked_pdf,
@@ -151,6 +152,59 @@ def test_before_the_worker_ran_it_says_wordt_voorbereid(client, world, media, mo
     assert reverse("portfolios:file_page", args=[photo.pk, 1]) not in page
     assert sent == [(photo.pk,)]
     assert client.get(reverse("portfolios:file_page", args=[photo.pk, 1])).status_code == 404
+
+
+def rendition_url(f, attempt=None):
+    url = reverse("portfolios:file_rendition", args=[f.pk])
+    return url if attempt is None else f"{url}?poging={attempt}"
+
+
+def test_while_preparing_the_page_polls_the_rendition_part(client, world, media, monkeypatch):
+    sent = []
+    monkeypatch.setattr("portfolios.file_views.enqueue", lambda task, *a: sent.append(a))
+    evidence = make_evidence(
+        world, files=[checked("foto.jpg", jpeg_with_gps(), "image/jpeg")], submit=True
+    )
+    photo = evidence.files.get()
+    client.force_login(world["praktijkopleider"])
+    page = client.get(view_url(photo)).content.decode()
+    # htmx (served from 'self') asks for the part again; no inline script; the link stays.
+    assert f'hx-get="{rendition_url(photo, 1)}"' in page
+    assert 'hx-trigger="load delay:3s"' in page and 'hx-swap="outerHTML"' in page
+    assert f'<a class="alert-link" href="{view_url(photo)}">Opnieuw laden</a>' in page
+    assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", page))
+    part = client.get(rendition_url(photo, 1))
+    html = part.content.decode()
+    assert part.status_code == 200 and "<html" not in html and "<nav" not in html
+    assert html.lstrip().startswith('<div id="file-rendition"')
+    assert "Wordt voorbereid" in html and f'hx-get="{rendition_url(photo, 2)}"' in html
+    assert sent == [(photo.pk,)]  # the poll does not queue the task again
+    # After a while it stops asking and says so; the link is left.
+    for attempt in (file_views.MAX_POLLS, "x", "", "²"):
+        html = client.get(rendition_url(photo, attempt)).content.decode()
+        assert "hx-get" not in html and "langer dan verwacht" in html, attempt
+        assert "Opnieuw laden" in html
+    # Ready: the part holds the photo and asks no more.
+    previews.preview_make(file_id=photo.pk)
+    html = client.get(rendition_url(photo, 2)).content.decode()
+    assert reverse("portfolios:file_page", args=[photo.pk, 1]) in html
+    assert 'alt="Foto foto.jpg"' in html
+    assert "hx-get" not in html and "Wordt voorbereid" not in html
+
+
+def test_the_rendition_part_per_role(client, world, evidence):
+    for f in files_of(evidence).values():
+        url = rendition_url(f, 1)
+        for who in ("student", "praktijkopleider", "docent"):
+            client.force_login(world[who])
+            assert client.get(url).status_code == 200, (who, f.original_name)
+        for who in ("other_po", "early_po", "other_docent", "outsider", "student2", "assessor"):
+            client.force_login(world[who])
+            assert client.get(url).status_code == 404, who
+        client.logout()
+        assert client.get(url).status_code == 302
+        client.force_login(world["praktijkopleider"])
+        assert client.post(url).status_code == 405
 
 
 def test_without_a_broker_the_view_shows_what_the_task_made_just_now(client, world, media):

@@ -24,10 +24,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two(world):
     """The praktijkopleider also has student2 (from yesterday on); names make the order."""
-    world["student"].first_name, world["student"].last_name = "Zoë", "Zwart"
-    world["student"].save()
-    world["student2"].first_name, world["student2"].last_name = "Anna", "Appel"
-    world["student2"].save()
+    for key, first, last in (("student", "Zoë", "Zwart"), ("student2", "Anna", "Appel")):
+        organisation_services.user_update(
+            user=world[key], first_name=first, last_name=last, email=""
+        )
+        world[key].refresh_from_db()
     organisation_services.bpv_periode_create(
         enrolment=world["enrolment2"],
         praktijkopleider=Praktijkopleider.objects.get(user=world["praktijkopleider"]),
@@ -318,3 +319,108 @@ def test_portfolio_offers_bulk_sign_off_only_to_who_may_act(client, two):
     assert link in client.get(url).content.decode()
     client.force_login(two["docent"])
     assert link not in client.get(url).content.decode()
+
+
+def _accept_w1(two):
+    evidence = make_evidence(two, submit=True)  # for B1-K1-W1
+    services.evidence_review(reviewer=two["praktijkopleider"], evidence=evidence, accept=True)
+
+
+def test_bulk_sign_off_asks_a_confirmation_per_werkproces_without_evidence(client, two):
+    """B1-K1-W1 has accepted evidence; B1-K1-W2 and P1-K1-W1 have none. Only the one whose
+    confirmation is ticked is signed off without evidence (and that is recorded); the
+    unconfirmed one is refused with the reason, the others in the same POST go through."""
+    _accept_w1(two)
+    client.force_login(two["praktijkopleider"])
+    url = reverse("portfolios:sign_off_many", args=[two["enrolment"].pk])
+    page = client.get(url).content.decode()
+    assert "Nog geen goedgekeurd bewijs voor dit werkproces" in page
+    assert 'name="confirm_without_evidence" value="B1-K1-W2"' in page
+    assert 'name="confirm_without_evidence" value="P1-K1-W1"' in page
+    assert 'name="confirm_without_evidence" value="B1-K1-W1"' not in page
+    assert "Ik teken B1-K1-W2 toch af" in page
+    response = client.post(
+        url,
+        {
+            "werkprocessen": ["B1-K1-W1", "B1-K1-W2", "P1-K1-W1"],
+            "confirm_without_evidence": ["B1-K1-W2"],
+            "confirm": "on",
+        },
+        follow=True,
+    )
+    # Something was refused: back to the list, where it can still be confirmed.
+    assert response.redirect_chain[-1][0] == url
+    html = response.content.decode()
+    assert "2 werkprocessen afgetekend: B1-K1-W1, B1-K1-W2." in html
+    assert "Niet gelukt bij P1-K1-W1" in html and "Bevestig dat je toch aftekent" in html
+    assert SignOffEvent.objects.get(werkproces__code="B1-K1-W1").without_evidence is False
+    assert SignOffEvent.objects.get(werkproces__code="B1-K1-W2").without_evidence is True
+    assert not SignOffEvent.objects.filter(werkproces__code="P1-K1-W1").exists()
+    assert (
+        Notification.objects.filter(
+            recipient=two["student"], dedup_key__startswith="sign-off-event:"
+        ).count()
+        == 2
+    )
+    # Confirmed now: signed off, and recorded as without evidence.
+    response = client.post(
+        url,
+        {
+            "werkprocessen": ["P1-K1-W1"],
+            "confirm_without_evidence": ["P1-K1-W1"],
+            "confirm": "on",
+        },
+    )
+    assert response.url == reverse("portfolios:portfolio", args=[two["enrolment"].pk])
+    assert SignOffEvent.objects.get(werkproces__code="P1-K1-W1").without_evidence is True
+
+
+def test_a_confirmation_made_moot_by_accepted_evidence_is_no_error(client, two):
+    """Evidence accepted after the page was shown: the confirmation is accepted and the
+    sign-off records that evidence was there."""
+    client.force_login(two["praktijkopleider"])
+    url = reverse("portfolios:sign_off_many", args=[two["enrolment"].pk])
+    assert 'name="confirm_without_evidence" value="B1-K1-W1"' in client.get(url).content.decode()
+    _accept_w1(two)
+    response = client.post(
+        url,
+        {"werkprocessen": ["B1-K1-W1"], "confirm_without_evidence": ["B1-K1-W1"], "confirm": "on"},
+    )
+    assert response.status_code == 302
+    assert SignOffEvent.objects.get(werkproces__code="B1-K1-W1").without_evidence is False
+
+
+def test_bulk_sign_off_without_any_confirmation_writes_nothing_for_those(two):
+    result = bulk.werkprocessen_sign_off(
+        actor=two["praktijkopleider"],
+        enrolment=two["enrolment"],
+        codes=["B1-K1-W2", "P1-K1-W1"],
+        declaration="Verklaring",
+        confirmed_without_evidence=["P1-K1-W1"],
+    )
+    assert result.done == ["P1-K1-W1"]
+    assert [code for code, _reason in result.refused] == ["B1-K1-W2"]
+    assert "nog geen goedgekeurd bewijs" in result.refused[0][1]
+    assert not SignOffEvent.objects.filter(werkproces__code="B1-K1-W2").exists()
+
+
+def test_bulk_sign_off_shows_not_feasible_here_as_not_selectable(client, two):
+    _accept_w1(two)
+    services.werkproces_set_feasibility(
+        actor=two["praktijkopleider"],
+        enrolment=two["enrolment"],
+        werkproces=Werkproces.objects.get(code="B1-K1-W1"),
+        feasible=False,
+        reason="Geen wondzorg op deze afdeling.",
+    )
+    client.force_login(two["praktijkopleider"])
+    url = reverse("portfolios:sign_off_many", args=[two["enrolment"].pk])
+    page = client.get(url).content.decode()
+    assert 'value="B1-K1-W1"' not in page
+    blocked = page.split('id="blocked-heading"', 1)[1]
+    assert "B1-K1-W1 Eerste werkproces" in blocked
+    assert "niet uitvoerbaar bij Zorghuis De Linde" in blocked
+    assert "Geen wondzorg op deze afdeling." in blocked
+    response = client.post(url, {"werkprocessen": ["B1-K1-W1"], "confirm": "on"})
+    assert response.status_code == 400  # not a choice
+    assert not SignOffEvent.objects.exists()
