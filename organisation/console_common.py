@@ -4,13 +4,17 @@ search, paging, and the generic list and form pages."""
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from . import services
 
 PAGE_SIZE = 25
 
@@ -88,3 +92,34 @@ def activation_label(user) -> str:
 
 def date_or_dash(d) -> str:
     return formats.date_format(d, "DATE_FORMAT") if d else "—"
+
+
+def set_active(request, person, back: str):
+    """The POST of "deactiveren"/"weer activeren" on a person's console page (student or
+    staff): through the service, with its message, back to `back`."""
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(user=person, active=active, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Het account is weer actief.") if active else _("Het account is gedeactiveerd."),
+        )
+    return redirect(back, person.pk)
+
+
+def resend_activation(request, person, back: str):
+    """The POST of "activatielink opnieuw sturen": a new link revokes the earlier one."""
+    try:
+        services.account_activation_send(user=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Een nieuwe activatielink is verstuurd naar %(email)s; de vorige werkt niet meer.")
+            % {"email": person.email},
+        )
+    return redirect(back, person.pk)

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.forms import apply_errors
 
 from . import services
-from .console_common import activation_label, beheerder_required, form_page, list_page
+from .console_common import (
+    activation_label,
+    beheerder_required,
+    form_page,
+    list_page,
+    resend_activation,
+    set_active,
+)
 from .console_forms import AccountForm, StaffForm, StudentForm
 from .invitations import STAFF_ROLES, staff_invite, student_add
 from .models import User
@@ -93,34 +100,14 @@ def _person_page(request, person: User):
 @beheerder_required
 def staff_set_active(request, pk: int):
     person = _staff_member(pk)
-    active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(user=person, active=active, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Het account is weer actief.") if active else _("Het account is gedeactiveerd."),
-        )
-    return redirect("console:staff_member", person.pk)
+    return set_active(request, person, "console:staff_member")
 
 
 @require_POST
 @beheerder_required
 def staff_resend_activation(request, pk: int):
     person = _staff_member(pk)
-    try:
-        services.account_activation_send(user=person)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Een nieuwe activatielink is verstuurd naar %(email)s; de vorige werkt niet meer.")
-            % {"email": person.email},
-        )
-    return redirect("console:staff_member", person.pk)
+    return resend_activation(request, person, "console:staff_member")
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,7 +16,14 @@ from config.forms import apply_errors
 from qualifications.models import Qualification
 
 from . import services
-from .console_common import activation_label, beheerder_required, form_page, list_page
+from .console_common import (
+    activation_label,
+    beheerder_required,
+    form_page,
+    list_page,
+    resend_activation,
+    set_active,
+)
 from .console_forms import (
     CohortForm,
     EnrolForm,
@@ -217,34 +224,14 @@ def student_enrol(request, pk: int):
 @beheerder_required
 def student_set_active(request, pk: int):
     student = _student(pk)
-    active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(user=student, active=active, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Het account is weer actief.") if active else _("Het account is gedeactiveerd."),
-        )
-    return redirect("console:student", student.pk)
+    return set_active(request, student, "console:student")
 
 
 @require_POST
 @beheerder_required
 def student_resend_activation(request, pk: int):
     student = _student(pk)
-    try:
-        services.account_activation_send(user=student)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Een nieuwe activatielink is verstuurd naar %(email)s; de vorige werkt niet meer.")
-            % {"email": student.email},
-        )
-    return redirect("console:student", student.pk)
+    return resend_activation(request, student, "console:student")
 
 
 # --- Leerbedrijven and praktijkopleiders ------------------------------------------------------
