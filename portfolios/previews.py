@@ -9,7 +9,6 @@ A file without a FilePreview is still being prepared; the viewer says so and nev
 broken image. A file that cannot be decoded gets a FAILED preview and stays a download.
 """
 
-import io
 import logging
 import secrets
 from dataclasses import dataclass
@@ -17,10 +16,9 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import EvidenceFile, FilePreview, FilePreviewPage
-from .thumbnails import MAX_PIXELS, THUMBNAIL_TYPES
+from .thumbnails import THUMBNAIL_TYPES, flat_jpeg, scaled_jpeg
 
 log = logging.getLogger(__name__)
 
@@ -55,28 +53,9 @@ class Rendered:
     page_count: int
 
 
-def _jpeg(image: Image.Image) -> tuple[bytes, int, int]:
-    if image.mode not in ("RGB", "L"):
-        background = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
-    return out.getvalue(), image.width, image.height
-
-
 def render_photo(data) -> Rendered | None:
-    try:
-        with Image.open(data) as image:
-            if image.width * image.height > MAX_PIXELS:
-                return None
-            image.draft("RGB", PHOTO_SIZE)
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail(PHOTO_SIZE)
-            return Rendered(images=[_jpeg(image)], page_count=1)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
+    scaled = scaled_jpeg(data, PHOTO_SIZE, quality=85)
+    return Rendered(images=[scaled], page_count=1) if scaled else None
 
 
 def render_pdf(data: bytes) -> Rendered | None:
@@ -92,7 +71,7 @@ def render_pdf(data: bytes) -> Rendered | None:
             try:
                 width = page.get_width() or 1
                 bitmap = page.render(scale=min(PAGE_WIDTH / width, 3.0))
-                images.append(_jpeg(bitmap.to_pil()))
+                images.append(flat_jpeg(bitmap.to_pil(), quality=85))
             finally:
                 page.close()
         return Rendered(images=images, page_count=count) if count else None

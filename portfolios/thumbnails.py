@@ -23,25 +23,37 @@ def can_have_thumbnail(evidence_file: EvidenceFile) -> bool:
     return evidence_file.content_type in THUMBNAIL_TYPES
 
 
-def render_thumbnail(data) -> bytes | None:
+def flat_jpeg(image: Image.Image, *, quality: int) -> tuple[bytes, int, int]:
+    """A fresh JPEG of the pixels only, transparency on white: (bytes, width, height)."""
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue(), image.width, image.height
+
+
+def scaled_jpeg(data, size: tuple[int, int], *, quality: int) -> tuple[bytes, int, int] | None:
+    """The photo turned upright and scaled to fit `size`; None for what Pillow cannot read
+    or a decompression bomb. Shared by the thumbnail and the viewer's larger rendition."""
     try:
         with Image.open(data) as image:
             if image.width * image.height > MAX_PIXELS:
                 return None
             # JPEG can decode at 1/2, 1/4 or 1/8 scale: much faster for a phone photo.
-            image.draft("RGB", THUMBNAIL_SIZE)
+            image.draft("RGB", size)
             image = ImageOps.exif_transpose(image)
-            image.thumbnail(THUMBNAIL_SIZE)
-            if image.mode not in ("RGB", "L"):
-                background = Image.new("RGB", image.size, "white")
-                rgba = image.convert("RGBA")
-                background.paste(rgba, mask=rgba.getchannel("A"))
-                image = background
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=80, optimize=True)
-            return out.getvalue()
+            image.thumbnail(size)
+            return flat_jpeg(image, quality=quality)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
+
+
+def render_thumbnail(data) -> bytes | None:
+    scaled = scaled_jpeg(data, THUMBNAIL_SIZE, quality=80)
+    return scaled[0] if scaled else None
 
 
 def thumbnail_make(*, file_id: int) -> EvidenceFile | None:
