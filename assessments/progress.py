@@ -1,12 +1,12 @@
 """How far each student is with each werkproces, computed by the database.
 
 One SQL statement derives the stage of every (enrolment, werkproces) cell where something
-happened (every other cell is "no evidence yet"): the current event of each bewijsstuk and
-of each sign-off comes from a window function (ROW_NUMBER per subject, newest first, the
-order of portfolios.events), and a bewijsstuk counts for every werkproces it is linked to
-(portfolios.EvidenceLink). Callers either read those cells (a klas's matrix) or let the
-database count them per student (the school overview), so 10 000 students never become
-80 000 Python objects.
+happened (every other cell is "no evidence yet"): the current event of each bewijsstuk comes
+from one probe into its (bewijsstuk, newest first) index, the current sign-off from a window
+function (ROW_NUMBER per subject, newest first: the order of portfolios.events), and a
+bewijsstuk counts for every werkproces it is linked to (portfolios.EvidenceLink). Callers
+either read those cells (a klas's matrix) or let the database count them per student (the
+school overview), so 10 000 students never become 80 000 Python objects.
 
 Portable SQL: PostgreSQL and SQLite (3.25+) both run it. The students are given as a
 queryset and enter as a subquery, never as a list of every id.
