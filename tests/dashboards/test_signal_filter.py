@@ -43,3 +43,15 @@ def test_card_shows_first_names_count_and_link_to_the_filtered_matrix(client, kl
     assert f'href="{url}?signaal=niet-uitvoerbaar#matrix-heading">Toon ze in de tabel' in feasible
     filtered = client.get(url, {"signaal": "niet-uitvoerbaar"}).content.decode()
     assert "4 van 13 studenten getoond" in filtered
+
+
+def test_klas_picker_lists_the_visible_klassen_with_the_current_one_selected(client, klas):
+    cohort = klas["cohort"]
+    client.force_login(klas["docent"])
+    page = client.get(reverse("dashboards:cohort_dashboard", args=[cohort.pk])).content.decode()
+    picker = page.split('id="f-klas"')[1].split("</select>")[0]
+    assert picker.count("<option ") == 1  # the docent mentors this klas only
+    assert (
+        f'<option value="{cohort.pk}" selected>{cohort.name} ({cohort.start_year}) – '
+        f"{cohort.qualification.title}</option>"
+    ) in picker
