@@ -225,7 +225,7 @@ def _signals_list(dashboard, links: dict[str, str] | None = None) -> SafeString:
                 else _("Toon ze in de tabel")
             )
             more = (
-                f'<div class="card-footer"><a class="signal-all" href="{escape(links[kind])}">'
+                f'<div class="card-body py-2"><a class="signal-all" href="{escape(links[kind])}">'
                 f"{escape(text)}</a></div>"
             )
         out.append(
