@@ -11,7 +11,10 @@ the klas's mentor through Django's test Client and prints one JSON line per size
 
 ``median_ms`` is the server time (middleware, queries and template) of repeated requests
 after two warm-up requests; ``django_cpu_median_ms`` the CPU time of the Django process
-alone, which says more than wall time on a busy machine.
+alone, which says more than wall time on a busy machine. Each line carries its same-run
+baseline, a klas of 30 in the same database (``baseline_median_ms``: the page's fixed
+cost), the page filtered to the students behind (``behind_page2_*``, second matrix page)
+and the load average.
 
 The database is never one you use: without DATABASE_URL a temporary SQLite file (through
 BEKWAAM_VAR_DIR); with DATABASE_URL=postgres://.../NAME a database NAME_bench on the same
@@ -32,7 +35,7 @@ only as the yardstick and run on the same data in the same process.
 
 Run: .venv/bin/python benchmarks/bench_dashboard.py [--students 30 300 1000] [--repeat 15]
      [--school 1000 3000 10000] [--klas-size 25]
-For issue 14's figures (about 5 minutes on a quiet 2-core machine, most of it seeding):
+For issue 14's figures (about 1.5 minutes on this 2-core machine, most of it seeding):
      DATABASE_URL=postgres://postgres@127.0.0.1:5432/bekwaam \
      .venv/bin/python benchmarks/bench_dashboard.py --students 3000 --school 1000 3000 10000 \
      --repeat 10
