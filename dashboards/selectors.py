@@ -460,13 +460,14 @@ def _matches(
     return True
 
 
-def _sort(rows: list[StudentRow], sort: str) -> list[StudentRow]:
+def _sort(rows: list[StudentRow], sort: str, by_name_already: bool = False) -> list[StudentRow]:
     def by_name(r):
         # The Dutch order every list of people uses (organisation.names.sort_key).
         s = r.enrolment.student
         return (s.sort_name, s.username)
 
-    rows = sorted(rows, key=by_name)
+    # The other orders are stable sorts on top of the name order.
+    rows = list(rows) if by_name_already else sorted(rows, key=by_name)
     if sort == "voortgang":
         rows.sort(key=lambda r: r.done)
     elif sort == "voortgang-aflopend":
@@ -544,7 +545,8 @@ def dashboard_for(
     if filters.signal is not None:
         kind = SIGNAL_FILTERS[filters.signal]
         flagged = {s.row.enrolment.pk for s in signals if s.kind == kind}
-    shown = _sort([r for r in rows if _matches(r, filters, today, flagged)], filters.sort)
+    matching = [r for r in rows if _matches(r, filters, today, flagged)]
+    shown = _sort(matching, filters.sort, by_name_already=True)
     columns = [
         Column(
             wp,
