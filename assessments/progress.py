@@ -1,12 +1,12 @@
 """How far each student is with each werkproces, computed by the database.
 
 One SQL statement derives the stage of every (enrolment, werkproces) cell where something
-happened (every other cell is "no evidence yet"): the current event of each bewijsstuk and
-of each sign-off comes from a window function (ROW_NUMBER per subject, newest first, the
-order of portfolios.events), and a bewijsstuk counts for every werkproces it is linked to
-(portfolios.EvidenceLink). Callers either read those cells (a klas's matrix) or let the
-database count them per student (the school overview), so 10 000 students never become
-80 000 Python objects.
+happened (every other cell is "no evidence yet"): the current event of each bewijsstuk comes
+from one probe into its (bewijsstuk, newest first) index, the current sign-off from a window
+function (ROW_NUMBER per subject, newest first: the order of portfolios.events), and a
+bewijsstuk counts for every werkproces it is linked to (portfolios.EvidenceLink). Callers
+either read those cells (a klas's matrix) or let the database count them per student (the
+school overview), so 10 000 students never become 80 000 Python objects.
 
 Portable SQL: PostgreSQL and SQLite (3.25+) both run it. The students are given as a
 queryset and enter as a subquery, never as a list of every id.
@@ -45,21 +45,17 @@ def enrolment_queryset(enrolments: Iterable[Enrolment] | QuerySet) -> QuerySet[E
 
 def _latest_event_sql() -> str:
     """The current event of each bewijsstuk of the students in `enr`: the newest by
-    (created_at, id), the order of portfolios.events. PostgreSQL's DISTINCT ON reads it
-    from the index on (evidence, created_at, id) without sorting every event; SQLite has
-    no DISTINCT ON and numbers the rows instead."""
-    joined = f"""FROM {_t(EvidenceEvent)} ee
-  JOIN {_t(Evidence)} ev ON ev.id = ee.evidence_id
-  JOIN enr ON enr.id = ev.enrolment_id"""
-    if connection.vendor == "postgresql":
-        return f"""SELECT DISTINCT ON (ee.evidence_id) ev.enrolment_id, ee.evidence_id, ee.kind
-  {joined}
-  ORDER BY ee.evidence_id, ee.created_at DESC, ee.id DESC"""
+    (created_at, id), the order of portfolios.events. One probe per bewijsstuk into the
+    index on (evidence, created_at DESC, id DESC), so a page of klassen reads its own
+    students' events, not every event of the school. A bewijsstuk without events has none.
+    (OFFSET 0 keeps PostgreSQL from running the probe twice, for the filter and the value.)"""
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     return f"""SELECT enrolment_id, evidence_id, kind FROM (
-    SELECT ev.enrolment_id, ee.evidence_id, ee.kind, ROW_NUMBER() OVER (
-             PARTITION BY ee.evidence_id ORDER BY ee.created_at DESC, ee.id DESC) AS rn
-    {joined}
-  ) ranked WHERE rn = 1"""  # noqa: S608 - table names only
+    SELECT ev.enrolment_id, ev.id AS evidence_id, (
+             SELECT ee.kind FROM {_t(EvidenceEvent)} ee WHERE ee.evidence_id = ev.id
+             ORDER BY ee.created_at DESC, ee.id DESC LIMIT 1) AS kind
+    FROM {_t(Evidence)} ev JOIN enr ON enr.id = ev.enrolment_id{fence}
+  ) latest WHERE kind IS NOT NULL"""  # noqa: S608 - table names only
 
 
 def _facts_sql(enrolments: QuerySet) -> tuple[str, list]:
@@ -77,8 +73,8 @@ def _facts_sql(enrolments: QuerySet) -> tuple[str, list]:
         inner, inner_params = f"SELECT z.id FROM {_t(Enrolment)} z WHERE 1 = 0", []  # noqa: S608
     # Only table names and stage numbers are formatted in; every value is a parameter.
     sql = f"""
-WITH enr AS (
-  SELECT e.id FROM {_t(Enrolment)} e WHERE e.id IN ({inner})
+WITH enr(id) AS (
+  {inner}
 ),
 ev_latest AS (
   {_latest_event_sql()}

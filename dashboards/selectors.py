@@ -19,7 +19,6 @@ school overview, and read best side by side.
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
@@ -94,6 +93,10 @@ SORTS = {
 }
 
 
+# The signal kinds a matrix can be filtered to (?signaal=...), besides ?achter=1.
+SIGNAL_FILTERS = {"wacht": "waiting", "niet-uitvoerbaar": "not_feasible"}
+
+
 def _int(value) -> int | None:
     try:
         number = int(value)
@@ -110,6 +113,9 @@ class Filters:
     behind: bool = False
     review_days: int = DEFAULT_REVIEW_DAYS
     sort: str = "naam"
+    # Only the students with this signal ("wacht" or "niet-uitvoerbaar"; "achter op
+    # planning" is `behind`): where a signal card's "show all" link leads.
+    signal: str | None = None
 
     @classmethod
     def from_query(cls, query) -> "Filters":
@@ -121,6 +127,7 @@ class Filters:
             behind=query.get("achter") == "1",
             review_days=_int(query.get("wacht")) or DEFAULT_REVIEW_DAYS,
             sort=query.get("sorteer") if query.get("sorteer") in SORTS else "naam",
+            signal=query.get("signaal") if query.get("signaal") in SIGNAL_FILTERS else None,
         )
 
 
@@ -183,10 +190,13 @@ class CurrentBpv:
         return self.leerbedrijf.pk
 
 
-@dataclass
+@dataclass(slots=True)
 class StudentRow:
     enrolment: EnrolmentRef
-    cells: list[ProgressState]  # in the order of the klas's werkprocessen
+    # In the order of the klas's werkprocessen. A tuple shared by every student with the same
+    # progress (a klas of 3 000 has a few hundred patterns at most): fewer objects per
+    # request, and the column counts add up patterns, not cells.
+    cells: tuple[ProgressState, ...]
     bpv: CurrentBpv | None
     last_activity: datetime.datetime | None
     expected: float  # werkprocessen that should be signed off by today
@@ -196,6 +206,11 @@ class StudentRow:
     # Shared by the rows of one klas: students with the same numbers and BPV-periode read
     # the same sentence, formatted once (the dates cost most).
     reasons: dict = field(default_factory=dict, repr=False)
+    done: int = -1  # werkprocessen signed off or better; worked out from the cells if not given
+
+    def __post_init__(self):
+        if self.done < 0:
+            self.done = done_of(self.cells)
 
     @property
     def name(self) -> str:
@@ -206,15 +221,11 @@ class StudentRow:
     def total(self) -> int:
         return len(self.cells)
 
-    @cached_property
-    def done(self) -> int:
-        return sum(1 for c in self.cells if c.stage >= Stage.SIGNED_OFF)
-
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
-    @cached_property
+    @property
     def behind_reason(self) -> str:
         # The sentence only for the students who are behind, and only when it is shown.
         if not self.behind:
@@ -238,6 +249,10 @@ class StudentRow:
         return self.bpv.leerbedrijf if self.bpv else None
 
 
+def done_of(cells) -> int:
+    return sum(1 for c in cells if c.stage >= Stage.SIGNED_OFF)
+
+
 @dataclass
 class Column:
     werkproces: Werkproces
@@ -253,8 +268,16 @@ class Column:
 class Signal:
     kind: str  # behind / waiting / not_feasible
     row: StudentRow
-    text: str
+    # The sentence; for "behind" empty and taken from the row, written only when shown
+    # (a klas of 3 000 can have 1 800 students behind, and a card shows a few names).
+    message: str = ""
     url: str = ""
+
+    @property
+    def text(self) -> str:
+        if not self.message and self.kind == "behind":
+            return self.row.behind_reason
+        return self.message
 
 
 @dataclass
@@ -302,14 +325,21 @@ class Dashboard:
 def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, CurrentBpv]:
     """Plain values, one Leerbedrijf per leerbedrijf (a klas has a handful, not one each)."""
     bedrijven: dict[int, Leerbedrijf] = {}
+    # Students placed alike share one CurrentBpv (it is frozen): fewer objects per request.
+    alike: dict[tuple, CurrentBpv] = {}
     current = {}
-    for enrolment_id, starts_on, ends_on, bedrijf_id, bedrijf_name in _current_bpvs(
-        enrolments, today
-    ).values_list("enrolment_id", "starts_on", "ends_on", "leerbedrijf_id", "leerbedrijf__name"):
-        bedrijf = bedrijven.get(bedrijf_id)
-        if bedrijf is None:
-            bedrijf = bedrijven[bedrijf_id] = Leerbedrijf(pk=bedrijf_id, name=bedrijf_name)
-        current[enrolment_id] = CurrentBpv(starts_on, ends_on, bedrijf)
+    for enrolment_id, *key, bedrijf_name in _current_bpvs(enrolments, today).values_list(
+        "enrolment_id", "starts_on", "ends_on", "leerbedrijf_id", "leerbedrijf__name"
+    ):
+        key = tuple(key)
+        bpv = alike.get(key)
+        if bpv is None:
+            starts_on, ends_on, bedrijf_id = key
+            bedrijf = bedrijven.get(bedrijf_id)
+            if bedrijf is None:
+                bedrijf = bedrijven[bedrijf_id] = Leerbedrijf(pk=bedrijf_id, name=bedrijf_name)
+            bpv = alike[key] = CurrentBpv(starts_on, ends_on, bedrijf)
+        current[enrolment_id] = bpv
     return current
 
 
@@ -348,22 +378,37 @@ def student_rows(
     Every read returns plain tuples (progress cells from assessments.progress); the planning
     rule runs once per distinct (BPV-periode dates, werkprocessen, done), not per student."""
     column = {wp.pk: n for n, wp in enumerate(werkprocessen)}
-    cells: dict[int, list[ProgressState]] = {}
-    states: dict[tuple[int, str], ProgressState] = {}
+    total = len(werkprocessen)
+    # Each student's cells as numbered states (cheap to hash), then one shared tuple of
+    # ProgressState per distinct pattern of progress.
+    facts: dict[int, list[int]] = {}
+    numbers: dict[tuple[int, str], int] = {(NOTHING.stage, NOTHING.outcome): 0}
+    states: list[ProgressState] = [NOTHING]
     for enrolment_id, werkproces_id, stage, outcome in progress_facts(_cohort_enrolments(cohort)):
         n = column.get(werkproces_id)
         if n is None:
             continue  # not a werkproces of this klas's kwalificatie
-        state = states.get((stage, outcome))
-        if state is None:
-            state = states[(stage, outcome)] = ProgressState(Stage(stage), outcome)
-        row_cells = cells.get(enrolment_id)
+        number = numbers.get((stage, outcome))
+        if number is None:
+            number = numbers[(stage, outcome)] = len(states)
+            states.append(ProgressState(Stage(stage), outcome))
+        row_cells = facts.get(enrolment_id)
         if row_cells is None:
-            row_cells = cells[enrolment_id] = [NOTHING] * len(werkprocessen)
-        row_cells[n] = state
+            row_cells = facts[enrolment_id] = [0] * total
+        row_cells[n] = number
+    empty = (NOTHING,) * total
+    by_key: dict[tuple[int, ...], tuple] = {}
+    cells = {}
+    for enrolment_id, row_cells in facts.items():
+        key = tuple(row_cells)
+        pattern = by_key.get(key)
+        if pattern is None:
+            pattern = by_key[key] = tuple(states[number] for number in key)
+        cells[enrolment_id] = pattern
+    del facts
+    done = {id(pattern): done_of(pattern) for pattern in (empty, *by_key.values())}
     bpvs = _current_bpv(_cohort_enrolments(cohort), today)
     activity = _last_activity(_cohort_enrolments(cohort))
-    total = len(werkprocessen)
     expected_for: dict[tuple, float] = {}
     reasons: dict = {}
     rows = []
@@ -375,23 +420,31 @@ def student_rows(
         expected = expected_for.get(dates)
         if expected is None:
             expected = expected_for[dates] = _planning(*dates, total, today)[3]
-        row = StudentRow(
-            enrolment=EnrolmentRef(
-                enrolment_id, StudentRef(username, first_name, last_name, sort_name)
-            ),
-            cells=cells.get(enrolment_id) or [NOTHING] * total,
-            bpv=bpv,
-            last_activity=activity.get(enrolment_id),
-            expected=expected,
-            today=today,
-            reasons=reasons,
+        pattern = cells.get(enrolment_id, empty)
+        row_done = done[id(pattern)]
+        rows.append(
+            StudentRow(
+                enrolment=EnrolmentRef(
+                    enrolment_id, StudentRef(username, first_name, last_name, sort_name)
+                ),
+                cells=pattern,
+                bpv=bpv,
+                last_activity=activity.get(enrolment_id),
+                expected=expected,
+                behind=is_behind(row_done, total, expected),
+                today=today,
+                reasons=reasons,
+                done=row_done,
+            )
         )
-        row.behind = is_behind(row.done, total, expected)
-        rows.append(row)
     return rows
 
 
-def _matches(row: StudentRow, filters: Filters, today: datetime.date) -> bool:
+def _matches(
+    row: StudentRow, filters: Filters, today: datetime.date, flagged: set[int] | None = None
+) -> bool:
+    if flagged is not None and row.enrolment.pk not in flagged:
+        return False
     if filters.leerbedrijf is not None and (
         row.bpv is None or row.bpv.leerbedrijf_id != filters.leerbedrijf
     ):
@@ -407,13 +460,14 @@ def _matches(row: StudentRow, filters: Filters, today: datetime.date) -> bool:
     return True
 
 
-def _sort(rows: list[StudentRow], sort: str) -> list[StudentRow]:
+def _sort(rows: list[StudentRow], sort: str, by_name_already: bool = False) -> list[StudentRow]:
     def by_name(r):
         # The Dutch order every list of people uses (organisation.names.sort_key).
         s = r.enrolment.student
         return (s.sort_name, s.username)
 
-    rows = sorted(rows, key=by_name)
+    # The other orders are stable sorts on top of the name order.
+    rows = list(rows) if by_name_already else sorted(rows, key=by_name)
     if sort == "voortgang":
         rows.sort(key=lambda r: r.done)
     elif sort == "voortgang-aflopend":
@@ -429,7 +483,7 @@ def _signals(
 ) -> list[Signal]:
     by_id = {r.enrolment.pk: r for r in rows}
     ids = _cohort_enrolments(cohort)
-    signals = [Signal("behind", r, r.behind_reason, r.portfolio_url) for r in rows if r.behind]
+    signals = [Signal("behind", r, "", r.portfolio_url) for r in rows if r.behind]
     cutoff = timezone.now() - datetime.timedelta(days=filters.review_days)
     waiting = (
         with_status(Evidence.objects.filter(enrolment_id__in=ids))
@@ -485,8 +539,14 @@ def dashboard_for(
         base = reverse("portfolios:portfolio", args=[0])[:-2]
         for row in rows:
             row.portfolio_url = f"{base}{row.enrolment.pk}/"
-    signals = _signals(cohort, _sort(rows, "naam"), filters, today, links)
-    shown = _sort([r for r in rows if _matches(r, filters, today)], filters.sort)
+    rows = _sort(rows, "naam")
+    signals = _signals(cohort, rows, filters, today, links)
+    flagged = None
+    if filters.signal is not None:
+        kind = SIGNAL_FILTERS[filters.signal]
+        flagged = {s.row.enrolment.pk for s in signals if s.kind == kind}
+    matching = [r for r in rows if _matches(r, filters, today, flagged)]
+    shown = _sort(matching, filters.sort, by_name_already=True)
     columns = [
         Column(
             wp,
@@ -494,9 +554,11 @@ def dashboard_for(
         )
         for wp in werkprocessen
     ]
-    for row in shown:
-        for column, cell in zip(columns, row.cells, strict=True):
-            column.counts[cell.stage] += 1
+    # Rows share their cells' tuple with every student of the same progress: count patterns.
+    patterns = {id(row.cells): row.cells for row in shown}
+    for pattern_id, students in Counter(id(row.cells) for row in shown).items():
+        for column, cell in zip(columns, patterns[pattern_id], strict=True):
+            column.counts[cell.stage] += students
     kerntaken: list[tuple[object, int]] = []
     for wp in werkprocessen:
         if kerntaken and kerntaken[-1][0].pk == wp.kerntaak_id:

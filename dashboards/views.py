@@ -1,13 +1,16 @@
 """The teachers' dashboard: klassen at a glance, one klas as a matrix, and its exports."""
 
 import csv
+import heapq
 import io
 import re
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -24,6 +27,7 @@ from organisation.permissions import get_cohort_for_user, is_school_wide, visibl
 from qualifications.models import Qualification
 
 from .selectors import (
+    DEFAULT_REVIEW_DAYS,
     ICONS,
     SHORT_LABELS,
     SORTS,
@@ -134,26 +138,65 @@ def _matrix_body(dashboard, rows=None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
 
 
-def _signals_list(dashboard) -> SafeString:
-    """The signals as one card per kind: its label, how many students, and each student once
-    with their reasons (not eight identical "Achter op planning" cards). Like the matrix,
-    built here because a large klas can have hundreds of them. Every value is escaped."""
+def _cohort_options(user, current: int) -> SafeString:
+    """The klas picker's <option>s, built here from plain values: a beheerder of a school of
+    400 klassen would otherwise pay for 400 model objects and the template loop over them.
+    Every value is escaped."""
+    out = []
+    for pk, name, start_year, title in (
+        visible_cohorts(user)
+        .order_by("-start_year", "name")
+        .values_list("pk", "name", "start_year", "qualification__title")
+    ):
+        selected = " selected" if pk == current else ""
+        out.append(
+            f'<option value="{pk}"{selected}>{escape(name)} ({start_year}) – '
+            f"{escape(title or '')}</option>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
+
+
+# A signal card names this many students (first in the Dutch name order); the rest are in
+# the matrix, which its link filters to that signal.
+SIGNAL_NAMES = 5
+
+
+def _signal_links(dashboard) -> dict[str, str]:
+    """Per signal kind, the matrix filtered to the students with that signal."""
+    base = reverse("dashboards:cohort_dashboard", args=[dashboard.cohort.pk])
+    waiting = {"signaal": "wacht"}
+    if dashboard.filters.review_days != DEFAULT_REVIEW_DAYS:
+        waiting["wacht"] = dashboard.filters.review_days
+    return {
+        "behind": f"{base}?achter=1#matrix-heading",
+        "waiting": f"{base}?{urlencode(waiting)}#matrix-heading",
+        "not_feasible": f"{base}?signaal=niet-uitvoerbaar#matrix-heading",
+    }
+
+
+def _by_name(entry):
+    student = entry[0].enrolment.student
+    return (student.sort_name, student.username)
+
+
+def _signals_list(dashboard, links: dict[str, str] | None = None) -> SafeString:
+    """The signals as one card per kind: its label, how many students, the first few of them
+    (in the Dutch name order, each once with their reasons) and a link to the matrix
+    filtered to that signal for the rest. Built here, every value escaped; a klas of 3 000
+    can have 1 800 students behind, whose sentences are never written."""
     kinds = {
         "behind": ("danger", "bi-clock", _("Achter op planning")),
         "waiting": ("warning", "bi-hourglass-split", _("Wacht op beoordeling")),
         "not_feasible": ("dark", "bi-exclamation-triangle", _("Niet uitvoerbaar")),
     }
-    # kind -> student row id -> (row, first url, reasons); students in the Dutch name order.
-    groups: dict[str, dict[int, tuple]] = {kind: {} for kind in kinds}
-    ordered = sorted(
-        dashboard.signals,
-        key=lambda s: (s.row.enrolment.student.sort_name, s.row.enrolment.student.username),
-    )
-    for signal in ordered:
-        row, url, reasons = groups[signal.kind].setdefault(
-            signal.row.enrolment.pk, (signal.row, signal.url, [])
-        )
-        reasons.append(signal.text)
+    # kind -> student row id -> [row, first url, signals]
+    groups: dict[str, dict[int, list]] = {kind: {} for kind in kinds}
+    for signal in dashboard.signals:
+        entry = groups[signal.kind].get(signal.row.enrolment.pk)
+        if entry is None:
+            groups[signal.kind][signal.row.enrolment.pk] = [signal.row, signal.url, [signal]]
+        else:
+            entry[2].append(signal)
     out = []
     for kind, (colour, icon, label) in kinds.items():
         students = groups[kind]
@@ -161,19 +204,36 @@ def _signals_list(dashboard) -> SafeString:
             continue
         count = ngettext("%(n)d student", "%(n)d studenten", len(students)) % {"n": len(students)}
         items = []
-        for row, url, reasons in students.values():
+        for row, url, signals in heapq.nsmallest(SIGNAL_NAMES, students.values(), key=_by_name):
             name = escape(row.name)
             who = f'<a href="{escape(url)}">{name}</a>' if url else f"<strong>{name}</strong>"
-            why = " ".join(escape(r) for r in reasons)
+            why = " ".join(escape(s.text) for s in signals)
             items.append(
                 f'<li class="list-group-item">{who}: <span class="signal-reason">{why}</span></li>'
+            )
+        more = ""
+        if links and kind in links:
+            rest = len(students) - len(items)
+            text = (
+                ngettext(
+                    "en nog %(n)d student: toon ze allemaal in de tabel",
+                    "en nog %(n)d studenten: toon ze allemaal in de tabel",
+                    rest,
+                )
+                % {"n": rest}
+                if rest
+                else _("Toon ze in de tabel")
+            )
+            more = (
+                f'<div class="card-body py-2"><a class="signal-all" href="{escape(links[kind])}">'
+                f"{escape(text)}</a></div>"
             )
         out.append(
             f'<div class="col-lg-4"><section class="card h-100 signal-{kind}" '
             f'aria-labelledby="signals-{kind}"><h3 class="card-header h6" id="signals-{kind}">'
             f'<span class="badge text-bg-{colour}"><i class="bi {icon}" aria-hidden="true"></i> '
             f'{escape(label)}</span> <span class="signal-count">{escape(count)}</span></h3>'
-            f'<ul class="list-group list-group-flush">{"".join(items)}</ul></section></div>'
+            f'<ul class="list-group list-group-flush">{"".join(items)}</ul>{more}</section></div>'
         )
     return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
 
@@ -198,10 +258,8 @@ def cohort_dashboard(request, pk: int):
             "page_obj": page,
             "page_query": f"{others.urlencode()}&" if others else "",
             "matrix_body": _matrix_body(dashboard, page.object_list),
-            "signal_items": _signals_list(dashboard),
-            "cohorts": visible_cohorts(request.user)
-            .select_related("qualification")
-            .order_by("-start_year", "name"),
+            "signal_items": _signals_list(dashboard, _signal_links(dashboard)),
+            "cohort_options": _cohort_options(request.user, cohort.pk),
             "sorts": SORTS.items(),
             "query": f"?{query}" if query else "",
         },

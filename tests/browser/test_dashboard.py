@@ -51,6 +51,13 @@ def test_mentor_filters_opens_student_and_exports(page, live_server, klas, tmp_p
     expect(page.locator(".signals")).to_contain_text("Achter op planning")
     expect(page.locator(".signals")).to_contain_text("niet uitvoerbaar bij Zorghuis De Linde")
     assert_no_axe_violations(page)
+    # A signal card leads to the matrix filtered to its students.
+    with page.expect_navigation():
+        page.locator(".signal-not_feasible a.signal-all").click()
+    assert "signaal=niet-uitvoerbaar" in page.url
+    shown = page.locator("#shown-count").inner_text()
+    assert shown.endswith("van 6 studenten getoond") and not shown.startswith("6 ")
+    page.go_back()
 
     page.get_by_label("Alleen wie achter loopt op de planning").check()
     with page.expect_navigation():
