@@ -257,6 +257,34 @@ def test_session_ends_after_the_idle_time(client, po, settings):
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_a_request_within_the_minute_does_not_write_the_session(client, po, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_COOKIE_AGE = 600
+    client.force_login(po)
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    assert client.get(reverse("password_change")).status_code == 200  # moves it on
+    moved = Session.objects.get().expire_date
+    assert moved > timezone.now() + datetime.timedelta(minutes=9)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("password_change")).status_code == 200
+    writes = [q["sql"] for q in ctx.captured_queries if "UPDATE" in q["sql"].upper()]
+    assert not [sql for sql in writes if "django_session" in sql]
+    assert Session.objects.get().expire_date == moved
+
+
+def test_a_changed_session_is_written_at_once(client, po):
+    from config.sessions import SessionStore
+
+    client.force_login(po)
+    key = Session.objects.get().session_key
+    store = SessionStore(session_key=key)
+    store["chosen"] = "ja"  # a fresh deadline, but the data changed
+    store.save()
+    assert SessionStore(session_key=key)["chosen"] == "ja"
+
+
 def test_sso_settings_do_not_touch_sessions():
     # The idle rule holds for school sign-in too: no library session refresh replaces it.
     assert "SESSION_COOKIE_AGE" not in sso_settings({"BEKWAAM_OIDC_CLIENT_ID": "x"})
