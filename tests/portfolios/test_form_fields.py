@@ -62,3 +62,14 @@ def test_errors_on_a_checkbox_and_a_checkbox_list_match_crispy(world):
     assert ours[linked].errors and ours[gedrag].errors
     for name in (linked, gedrag):
         assert normalised(bs_field(ours[name])) == normalised(as_crispy_field(theirs[name]))
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned", "accepted", ""])
+def test_status_badge_matches_the_include(status):
+    from django.template.loader import render_to_string
+
+    from portfolios.templatetags.evidence_tags import status_badge
+
+    label = "Ingediend & <klaar>"
+    included = render_to_string("includes/evidence_status.html", {"status": status, "label": label})
+    assert normalised(status_badge(status, label)) == normalised(included)
