@@ -133,6 +133,26 @@ def _file(field) -> str:
     return "".join(parts)
 
 
+def _widget(field) -> str:
+    """What ``str(field)`` writes for an input, textarea or checkbox, without the form
+    renderer's templates (django/forms/widgets/input.html, textarea.html, attrs.html)."""
+    widget = field.field.widget
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name, value = escape(context["name"]), context["value"]
+    if isinstance(widget, forms.Textarea):
+        text = conditional_escape(value) if value else ""
+        return f'<textarea name="{name}"{_attrs(context["attrs"])}>\n{text}</textarea>'
+    value = "" if value is None else f' value="{escape(str(value))}"'
+    return (
+        f'<input type="{escape(context["type"])}" name="{name}"{value}{_attrs(context["attrs"])}>'
+    )
+
+
 def _plain(field) -> bool:
     widget = field.field.widget
     return isinstance(widget, (forms.TextInput, forms.Textarea, forms.DateInput)) and not (
@@ -152,7 +172,8 @@ def bs_field(field):
         _add_classes(widget, f"form-check-input{invalid}")
         return mark_safe(  # noqa: S308 - every part escaped above
             f'<div class="mb-3"><div id="div_{escape(field.auto_id)}" class="form-check{css}">'
-            f'{field}<label for="{escape(field.id_for_label)}" class="form-check-label{required}">'
+            f'{_widget(field)}<label for="{escape(field.id_for_label)}" '
+            f'class="form-check-label{required}">'
             f"{conditional_escape(field.label)}{asterisk}</label>"
             f"{_errors(field)}{_help(field)}</div></div>"
         )
@@ -164,7 +185,7 @@ def bs_field(field):
         inner = _file(field)
     elif _plain(field):
         _add_classes(widget, f"form-control{invalid}")
-        inner = f"{field}{_errors(field)}{_help(field)}"
+        inner = f"{_widget(field)}{_errors(field)}{_help(field)}"
     else:
         return as_crispy_field(field)
     label, close = _label(field)

@@ -39,7 +39,19 @@ BAD = {
 
 @pytest.mark.parametrize(
     "data, edit",
-    [(None, False), (None, True), ({"title": "Een <b>titel</b> & meer"}, False), (BAD, False)],
+    [
+        (None, False),
+        (None, True),
+        (
+            {
+                "title": "Een <b>titel</b> & meer",
+                "reflection": 'a < b & "c"\n',
+                "date": "2026-10-01",
+            },
+            False,
+        ),
+        (BAD, False),
+    ],
     ids=["new", "edit", "bound-valid-ish", "errors"],
 )
 def test_every_field_matches_crispy(world, data, edit):
