@@ -6,10 +6,13 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from config.sessions import SessionStore
 from config.sso_settings import sso_settings
 from organisation.models import User
 from organisation.services import user_create
@@ -258,9 +261,6 @@ def test_session_ends_after_the_idle_time(client, po, settings):
 
 
 def test_a_request_within_the_minute_does_not_write_the_session(client, po, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     settings.SESSION_COOKIE_AGE = 600
     client.force_login(po)
     Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
@@ -275,8 +275,6 @@ def test_a_request_within_the_minute_does_not_write_the_session(client, po, sett
 
 
 def test_a_changed_session_is_written_at_once(client, po):
-    from config.sessions import SessionStore
-
     client.force_login(po)
     key = Session.objects.get().session_key
     store = SessionStore(session_key=key)

@@ -4,9 +4,11 @@ import re
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.template.loader import render_to_string
 
 from portfolios.forms import EvidenceForm
 from portfolios.models import EvidenceFile
+from portfolios.templatetags.evidence_tags import status_badge
 from portfolios.templatetags.form_fields import bs_field
 
 
@@ -78,10 +80,6 @@ def test_errors_on_a_checkbox_and_a_checkbox_list_match_crispy(world):
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "returned", "accepted", ""])
 def test_status_badge_matches_the_include(status):
-    from django.template.loader import render_to_string
-
-    from portfolios.templatetags.evidence_tags import status_badge
-
     label = "Ingediend & <klaar>"
     included = render_to_string("includes/evidence_status.html", {"status": status, "label": label})
     assert normalised(status_badge(status, label)) == normalised(included)
