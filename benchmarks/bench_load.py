@@ -247,20 +247,23 @@ def main() -> None:
             warm_up(users, args.warmup)
             results["bekwaam"].append(load(users, args.seconds))
             stop(bekwaam)
+            hello_rps = results["hello"][-1]["rps"]
             for server in ("hello", "bekwaam"):
-                print(
-                    json.dumps(
-                        {
-                            "benchmark": "mixed_load",
-                            "round": round_number,
-                            "server": server,
-                            "users": args.users,
-                            "seconds": args.seconds,
-                            **results[server][-1],
-                        }
-                    ),
-                    flush=True,
-                )
+                line = {
+                    "benchmark": "mixed_load",
+                    "round": round_number,
+                    "server": server,
+                    "users": args.users,
+                    "seconds": args.seconds,
+                    **results[server][-1],
+                }
+                if server == "bekwaam":  # against the hello of the same round
+                    line.update(
+                        baseline="hello",
+                        baseline_rps=hello_rps,
+                        ratio=round(line["rps"] / hello_rps, 3) if hello_rps else None,
+                    )
+                print(json.dumps(line), flush=True)
         summary = {
             "benchmark": "mixed_load_summary",
             "database": "postgresql" if drop else "sqlite",

@@ -106,6 +106,9 @@ def main() -> None:
             ("evidence_detail", "student", f"/portfolio/bewijs/{evidence.pk}/"),
             ("inbox", "praktijkopleider", "/portfolio/inbox/"),
             ("klas_dashboard", "docent", f"/klassen/{cohort.pk}/"),
+            # The other pages of the mixed load (bench_load.py).
+            ("student_list", "praktijkopleider", "/portfolio/"),
+            ("klassen", "docent", "/klassen/"),
         ]
         hello = hello_baseline(args.repeat)
         for page, username, url in pages:

@@ -180,6 +180,10 @@ LOGOUT_REDIRECT_URL = "login"
 # moves the expiry on. A password change ends the other sessions (Django's session auth hash).
 SESSION_COOKIE_AGE = int(os.environ.get("BEKWAAM_SESSION_IDLE_SECONDS", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
+# ...but config.sessions skips the write while the stored deadline is under a minute old.
+SESSION_ENGINE = "config.sessions"
+# The notification bell's count is cached per user this long at most (notifications.selectors).
+BEKWAAM_UNREAD_CACHE_SECONDS = int(os.environ.get("BEKWAAM_UNREAD_CACHE_SECONDS", "60"))
 # Password-reset links work once, for this many seconds (default 1 hour).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("BEKWAAM_PASSWORD_RESET_TIMEOUT", "3600"))
 

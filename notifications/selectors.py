@@ -1,5 +1,7 @@
 """Reads of notifications, always scoped to the user who asks."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 
 from .models import Notification
@@ -12,8 +14,26 @@ def notifications_for(*, user):
     )
 
 
+# The bell's count is on every page, so it is cached per user; every write that changes it
+# (notifications.services: notify, mark read, mark all read) drops the cached value when its
+# transaction commits. A count read while such a write commits can be cached just before
+# the drop, so the cache lives briefly: at worst the bell is BEKWAAM_UNREAD_CACHE_SECONDS
+# (default 60) behind; 0 turns the cache off (the test suite's query-count guards do).
+
+
+def unread_cache_key(user_pk: int) -> str:
+    return f"notifications:unread:{user_pk}"
+
+
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    seconds = settings.BEKWAAM_UNREAD_CACHE_SECONDS
+    key = unread_cache_key(user.pk)
+    count = cache.get(key) if seconds else None
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        if seconds:
+            cache.set(key, count, seconds)
+    return count
 
 
 def get_notification_for_user(*, user, pk: int) -> Notification:

@@ -9,6 +9,7 @@ Sending itself is in sending.py.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template import Context
 from django.template.loader import get_template
@@ -20,6 +21,7 @@ from config.tasks import enqueue_on_commit
 
 from . import tasks
 from .models import Notification, OutgoingMail
+from .selectors import unread_cache_key
 
 __all__ = ["absolute_url", "mail_queue", "notify", "notify_with_mail", "render_mail"]
 
@@ -106,6 +108,13 @@ def mail_queue(
     return mail
 
 
+def _unread_changed(user_pk: int) -> None:
+    """Drop the bell's cached count now and again when the transaction commits."""
+    key = unread_cache_key(user_pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def notify(
     *,
     recipient,
@@ -149,6 +158,7 @@ def notify(
             dedup_key=dedup_key,
             recipient=recipient,
         )
+    _unread_changed(notification.recipient_id)
     return notification
 
 
@@ -193,10 +203,13 @@ def notification_mark_read(*, notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+        _unread_changed(notification.recipient_id)
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    _unread_changed(user.pk)
+    return marked

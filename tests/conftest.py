@@ -55,6 +55,13 @@ def celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def bell_count_uncached(settings):
+    """The bell's count uncached, so every query-count guard counts its query the same way
+    whatever ran before; tests/notifications/test_outbox.py tests the cache itself."""
+    settings.BEKWAAM_UNREAD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -61,7 +62,7 @@ def test_notify_writes_both_rows_and_sends_after_commit(
         OutgoingMail.Status.PENDING,
         0,
     )
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the mail's sending, then dropping the bell's cached count
     callbacks[0]()
     assert [m.to for m in mailoutbox] == [["student@example.invalid"]]
     mail.refresh_from_db()
@@ -489,3 +490,28 @@ def test_bell_is_one_query(client, cast):
     finally:
         context_processors.selectors.unread_count = original
     assert calls == [1]  # once per page, however often the template asks
+
+
+def _bell_queries(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/meldingen/").content.decode()
+    counts = [q for q in ctx.captured_queries if "COUNT" in q["sql"] and "read_at" in q["sql"]]
+    found = re.search(r'data-unread="(\d+)"', page)
+    return (found.group(1) if found else ""), len(counts)
+
+
+def test_bell_count_is_cached_and_dropped_by_every_write(client, cast, settings):
+    settings.BEKWAAM_UNREAD_CACHE_SECONDS = 60
+    cache.clear()
+    student = cast["student"]
+    client.force_login(student)
+    first = _notify(student, key="bell:1")
+    assert _bell_queries(client) == ("1", 1)
+    assert _bell_queries(client) == ("1", 0)  # cached: no query on the next page
+    _notify(student, key="bell:2")
+    assert _bell_queries(client) == ("2", 1)
+    services.notification_mark_read(notification=first)
+    assert _bell_queries(client) == ("1", 1)
+    services.notifications_mark_all_read(user=student)
+    assert _bell_queries(client) == ("", 1)
+    assert _bell_queries(client) == ("", 0)

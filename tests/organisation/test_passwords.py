@@ -6,10 +6,13 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from config.sessions import SessionStore
 from config.sso_settings import sso_settings
 from organisation.models import User
 from organisation.services import user_create
@@ -255,6 +258,29 @@ def test_session_ends_after_the_idle_time(client, po, settings):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_request_within_the_minute_does_not_write_the_session(client, po, settings):
+    settings.SESSION_COOKIE_AGE = 600
+    client.force_login(po)
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    assert client.get(reverse("password_change")).status_code == 200  # moves it on
+    moved = Session.objects.get().expire_date
+    assert moved > timezone.now() + datetime.timedelta(minutes=9)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("password_change")).status_code == 200
+    writes = [q["sql"] for q in ctx.captured_queries if "UPDATE" in q["sql"].upper()]
+    assert not [sql for sql in writes if "django_session" in sql]
+    assert Session.objects.get().expire_date == moved
+
+
+def test_a_changed_session_is_written_at_once(client, po):
+    client.force_login(po)
+    key = Session.objects.get().session_key
+    store = SessionStore(session_key=key)
+    store["chosen"] = "ja"  # a fresh deadline, but the data changed
+    store.save()
+    assert SessionStore(session_key=key)["chosen"] == "ja"
 
 
 def test_sso_settings_do_not_touch_sessions():
