@@ -92,19 +92,13 @@ def notify_reviewed(*, event: EvidenceEvent) -> bool:
     student = event.evidence.enrolment.student
     accepted = event.kind == EvidenceEvent.Kind.ACCEPTED
     path = _evidence_path(event)
-    rendered = render_mail(
-        "portfolios/mail/reviewed",
-        {"recipient": student, "event": event, "accepted": accepted, "url": absolute_url(path)},
-    )
-    written = notify(
+    written = notify_with_mail(
         recipient=student,
-        what=rendered.subject,
+        template="portfolios/mail/reviewed",
+        context={"event": event, "accepted": accepted, "url": absolute_url(path)},
         link=path,
         actor=event.actor,
         dedup_key=f"evidence-event:{event.pk}:user:{student.pk}",
-        mail=bool(student.email),
-        subject=rendered.subject,
-        body=rendered.body,
     )
     if written is not None and student.email:
         _record(event=event, recipient=student, channel=EvidenceNotification.Channel.IMMEDIATE)
