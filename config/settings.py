@@ -138,8 +138,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the dashboards' larger queries cross its cost threshold, and compiling took
     # 28 of 70 ms of such a query, every time (EXPLAIN ANALYZE). A web app's queries are
-    # short; JIT pays off only for long analytical ones.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # short; JIT pays off only for long analytical ones. Added to any options the
+    # DATABASE_URL already carries (e.g. ?options=-c search_path=...), not in their place.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
