@@ -387,23 +387,23 @@ REVIEW_DAYS = 7
 
 def _cohort_signals(enrolment_ids: list[int], today: datetime.date) -> dict[int, list[dict]]:
     signals: dict[int, list[dict]] = {pk: [] for pk in enrolment_ids}
-    latest: dict[tuple[int, int], FeasibilityEvent] = {}
-    for event in (
+    # The current feasibility of each (student, werkproces): the latest event wins.
+    not_feasible = (
         FeasibilityEvent.objects.filter(enrolment_id__in=enrolment_ids)
+        .current("enrolment_id", "werkproces_id")
+        .filter(kind=FeasibilityEvent.Kind.NOT_FEASIBLE)
         .select_related("leerbedrijf", "werkproces")
-        .order_by("created_at", "id")
-    ):
-        latest[(event.enrolment_id, event.werkproces_id)] = event
-    for (enrolment_id, _wp), event in sorted(latest.items()):
-        if event.kind == FeasibilityEvent.Kind.NOT_FEASIBLE:
-            signals[enrolment_id].append(
-                {
-                    "kind": "not_feasible",
-                    "code": event.werkproces.code,
-                    "leerbedrijf": event.leerbedrijf.name,
-                    "reason": event.reason,
-                }
-            )
+        .order_by("enrolment_id", "werkproces_id")
+    )
+    for event in not_feasible:
+        signals[event.enrolment_id].append(
+            {
+                "kind": "not_feasible",
+                "code": event.werkproces.code,
+                "leerbedrijf": event.leerbedrijf.name,
+                "reason": event.reason,
+            }
+        )
     cutoff = timezone.now() - datetime.timedelta(days=REVIEW_DAYS)
     waiting = (
         with_status(Evidence.objects.filter(enrolment_id__in=enrolment_ids))

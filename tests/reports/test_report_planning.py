@@ -5,6 +5,8 @@ import pytest
 from django.utils import timezone
 
 from dashboards.selectors import Filters, dashboard_for
+from portfolios import services as portfolio_services
+from qualifications.models import Werkproces
 from reports import rendering, selectors
 from tests.dashboard_fixtures import add_students
 from tests.report_fixtures import pdf_text
@@ -33,3 +35,21 @@ def test_klas_summary_flags_who_is_behind_like_the_dashboard(world, media):
     text = " ".join(pdf_text(rendering.html_to_pdf(html)).split())
     assert "Achter op planning" in text
     assert "0 van 3 werkprocessen afgetekend" in text
+
+
+def test_klas_summary_flags_only_what_is_niet_uitvoerbaar_now(world):
+    """The latest feasibility event of each werkproces decides: marked and then undone is
+    no signal; marked and left stays one, with its leerbedrijf and reason."""
+    po, enrolment = world["praktijkopleider"], world["enrolment"]
+    w2 = Werkproces.objects.get(code="B1-K1-W2")
+    for werkproces, reason in ((world["w1"], "Geen klanten hier."), (w2, "Geen kassa.")):
+        portfolio_services.werkproces_set_feasibility(
+            actor=po, enrolment=enrolment, werkproces=werkproces, feasible=False, reason=reason
+        )
+    portfolio_services.werkproces_set_feasibility(
+        actor=po, enrolment=enrolment, werkproces=world["w1"], feasible=True, reason="Toch wel."
+    )
+    signals = selectors._cohort_signals([enrolment.pk], timezone.localdate())[enrolment.pk]
+    assert [(s["kind"], s["code"], s["reason"]) for s in signals] == [
+        ("not_feasible", "B1-K1-W2", "Geen kassa.")
+    ]
