@@ -106,6 +106,20 @@ def login(page, live_server, username, password):
         form.locator("[type=submit]").click()
 
 
+def open_account_menu(page):
+    """Open the account menu (name, password, logout), unfolding the navbar on a phone."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#account-menu").click()
+
+
+def logout(page):
+    open_account_menu(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
+
+
 _axe_cache: dict[str, str] = {}
 
 

@@ -15,7 +15,7 @@ from organisation.models import AssessorAssignment, User
 from portfolios import services
 from qualifications.export import find_qualification
 from qualifications.models import Werkproces
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, login, logout
 
 pytestmark = pytest.mark.browser
 
@@ -61,11 +61,6 @@ def setup(transactional_db):
     services.werkproces_sign_off(actor=po_user, enrolment=enrolment, werkproces=werkproces,
                                  declaration="Sem kan dit.")  # fmt: skip
     return {"werkproces": werkproces}
-
-
-def logout(page):
-    with page.expect_navigation():
-        page.get_by_role("button", name="Uitloggen").click()
 
 
 def open_from_queue(page, live_server, username):

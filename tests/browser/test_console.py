@@ -11,6 +11,7 @@ from assessments.models import AssessmentPolicy
 from organisation import services as organisation_services
 from organisation.models import User
 from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import logout as shared_logout
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +31,7 @@ def school(transactional_db, tree, make_user):
 
 def logout(page):
     page.goto("/")
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Uitloggen").click()
+    shared_logout(page)
 
 
 def test_beheerder_sets_up_a_klas_and_the_praktijkopleider_sees_the_student(

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from organisation import services as organisation_services
 from organisation.models import Praktijkopleider, User
 from qualifications.export import find_qualification
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, login, logout
 from tests.portfolio_fixtures import PDF_BYTES
 
 pytestmark = pytest.mark.browser
@@ -54,11 +54,6 @@ def cast(transactional_db):
     )
     bedrijf = organisation_services.leerbedrijf_create(name="Administratiekantoor De Balans")
     return {"beheerder": beheerder, "student": student, "enrolment": enrolment, "bedrijf": bedrijf}
-
-
-def logout(page):
-    with page.expect_navigation():
-        page.get_by_role("button", name="Uitloggen").click()
 
 
 def test_evidence_journey(page, live_server, cast, mailoutbox, settings, tmp_path):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from organisation.models import User
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, login, open_account_menu
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_docent_logs_in_and_lands_on_klassen(page, live_server, docent):
     expect(page.locator("h1")).to_be_visible()
     # The navigation shows who is logged in and offers to log out.
     expect(page.locator("header")).to_contain_text("docent-jansen")
+    open_account_menu(page)
     expect(page.locator("form[action='/accounts/logout/'] [type=submit]")).to_be_visible()
 
 
