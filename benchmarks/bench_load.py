@@ -15,6 +15,13 @@ klas dashboard. One JSON line per round and a summary:
 Bounded: --rounds rounds of --seconds seconds each (after --warmup untimed passes over every
 user's pages, so a freshly started worker's imports and template compilation are not
 timed), 127.0.0.1 only. About three minutes with the defaults, most of it seed_demo.
+
+The load comes from wrk (Debian's `wrk`, written in C) when it is installed, else from 50
+Python threads. A Python client spends about a millisecond of CPU per request itself: on
+this 2-core machine it caps the bare hello at 500–770 requests a second (the server is
+then half idle) and takes CPU from Bekwaam too, so a ratio against it flatters Bekwaam.
+wrk opens one connection per user and sends each user's signed-in requests in turn;
+`"client"` in every line says which one ran.
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bekwaam \
      .venv/bin/python benchmarks/bench_load.py
 """
@@ -130,7 +137,7 @@ def load(users: list[tuple[requests.Session | None, list[str]]], seconds: float)
             began = time.perf_counter()
             try:
                 response = session.get(url, timeout=30, allow_redirects=False)
-                if response.status_code >= 400:
+                if response.status_code != 200:
                     bad += 1
             except requests.RequestException:
                 bad += 1
@@ -153,6 +160,87 @@ def load(users: list[tuple[requests.Session | None, list[str]]], seconds: float)
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1) if latencies else None,
         "errors": errors[0],
+    }
+
+
+WRK_SCRIPT = """
+-- Each thread sends the (cookie, path) lines of the plan in turn; any answer but a 200
+-- (a redirect to the login page, say) counts as an error, like the Python client's.
+local threads = {}
+local lines = {}
+local counter = 0
+not_ok = 0
+function setup(thread)
+  threads[#threads + 1] = thread
+end
+function init(args)
+  for line in io.lines(args[1]) do
+    local cookie, path = line:match("^([^\\t]*)\\t(.*)$")
+    local headers = {}
+    if cookie ~= "" then headers["Cookie"] = cookie end
+    lines[#lines + 1] = wrk.format("GET", path, headers)
+  end
+  counter = math.random(#lines)
+end
+function request()
+  counter = counter % #lines + 1
+  return lines[counter]
+end
+function response(status, headers, body)
+  if status ~= 200 then not_ok = not_ok + 1 end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  local bad = e.connect + e.read + e.write + e.timeout
+  for _, thread in ipairs(threads) do bad = bad + thread:get("not_ok") end
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), bad))
+end
+"""
+
+
+def load_wrk(users: list[tuple[requests.Session | None, list[str]]], seconds: float) -> dict:
+    """The same users and pages, sent by wrk: one connection per user, 2 threads."""
+    work = Path(tempfile.mkdtemp(prefix="bekwaam-wrk-"))
+    try:
+        script, plan = work / "mixed.lua", work / "requests.tsv"
+        script.write_text(WRK_SCRIPT)
+        lines, base = [], None
+        for session, urls in users:
+            cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies) if session else ""
+            for url in urls:
+                parts = urlsplit(url)
+                base = base or f"{parts.scheme}://{parts.netloc}"
+                lines.append(f"{cookie}\t{parts.path}{'?' + parts.query if parts.query else ''}")
+        plan.write_text("\n".join(lines) + "\n")
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{len(users)}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                base,
+                "--",
+                str(plan),
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "requests": result["requests"],
+        "rps": round(result["requests"] / (result["duration_us"] / 1e6), 1),
+        "p50_ms": round(result["p50_us"] / 1000, 1),
+        "p95_ms": round(result["p95_us"] / 1000, 1),
+        "errors": result["errors"],
     }
 
 
@@ -181,7 +269,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--warmup", type=int, default=1, help="untimed passes over every page")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+    run_load = load_wrk if client == "wrk" else load
 
     work = Path(tempfile.mkdtemp(prefix="bekwaam-load-"))
     env = {**os.environ, "BEKWAAM_VAR_DIR": str(work / "var"), "HOME": str(work)}
@@ -236,7 +329,7 @@ def main() -> None:
             )
             hello_users = [(None, [f"http://127.0.0.1:{hello_port}/"])] * args.users
             warm_up(hello_users, args.warmup)
-            results["hello"].append(load(hello_users, args.seconds))
+            results["hello"].append(run_load(hello_users, args.seconds))
             stop(hello)
             bekwaam = start(
                 gunicorn("config.wsgi:application", bekwaam_port),
@@ -245,7 +338,7 @@ def main() -> None:
                 work / "bekwaam.log",
             )
             warm_up(users, args.warmup)
-            results["bekwaam"].append(load(users, args.seconds))
+            results["bekwaam"].append(run_load(users, args.seconds))
             stop(bekwaam)
             hello_rps = results["hello"][-1]["rps"]
             for server in ("hello", "bekwaam"):
@@ -253,6 +346,7 @@ def main() -> None:
                     "benchmark": "mixed_load",
                     "round": round_number,
                     "server": server,
+                    "client": client,
                     "users": args.users,
                     "seconds": args.seconds,
                     **results[server][-1],
@@ -267,6 +361,7 @@ def main() -> None:
         summary = {
             "benchmark": "mixed_load_summary",
             "database": "postgresql" if drop else "sqlite",
+            "client": client,
             "users": args.users,
             "bekwaam_rps": statistics.median(r["rps"] for r in results["bekwaam"]),
             "hello_rps": statistics.median(r["rps"] for r in results["hello"]),
