@@ -33,6 +33,23 @@ def test_docent_logs_in_and_lands_on_klassen(page, live_server, docent):
     expect(page.locator("header")).to_contain_text("docent-jansen")
     open_account_menu(page)
     expect(page.locator("form[action='/accounts/logout/'] [type=submit]")).to_be_visible()
+    assert_no_axe_violations(page)  # with the account menu open
+    page.keyboard.press("Escape")
+    expect(page.locator("form[action='/accounts/logout/'] [type=submit]")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_a_docents_navbar_fits_on_one_line(page, live_server, docent, width):
+    # A docent has the most links (five), the search field, the bell and the account menu.
+    # At 1280 px they used to squeeze the search field to a sliver and wrap the name onto
+    # three lines; a comment that ran onto a second line printed as text in the bar.
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, live_server, "docent-jansen", PASSWORD)
+    assert page.locator("nav.navbar").bounding_box()["height"] < 80
+    assert page.locator("#nav-search-q").bounding_box()["width"] >= 150
+    expect(page.get_by_role("link", name="Meldingen")).to_be_visible()
+    expect(page.get_by_role("button", name="Zoeken")).to_be_visible()
+    expect(page.locator("nav.navbar")).not_to_contain_text("#}")
 
 
 def test_kwalificaties_list_passes_axe(page, live_server, docent, tree):
