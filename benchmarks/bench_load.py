@@ -217,7 +217,7 @@ def load_wrk(users: list[tuple[requests.Session | None, list[str]]], seconds: fl
         out = subprocess.run(
             [
                 "wrk",
-                "-t2",
+                f"-t{min(2, len(users))}",
                 f"-c{len(users)}",
                 f"-d{max(1, round(seconds))}s",
                 "--timeout",
