@@ -2,9 +2,9 @@
 <tbody> per student, a row per bewijsstuk) and ``{% inbox_options choices selected %}``.
 
 Through the template engine a page of 50 rows and the filter's options were about 1,100 node
-renders, half of the inbox's CPU; built here they cost a tenth of that. The HTML is what
-templates/portfolios/inbox.html wrote before, byte for byte (tests/portfolios/test_inbox_html.py
-renders both and compares them).
+renders, half of the inbox's CPU; built here they cost about a third of that. The HTML is
+what templates/portfolios/inbox.html wrote before, byte for byte
+(tests/portfolios/test_list_html.py renders the old markup and compares).
 """
 
 from functools import cache
