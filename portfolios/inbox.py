@@ -7,7 +7,9 @@ bewijsstuk is the one the praktijkopleider would have seen next in the list they
 Rows are grouped by student: each student's waiting items stay together, and the groups are
 ordered by the chosen sort (the student whose oldest item waits longest first; by name; by
 their first werkproces). It is all done in SQL (a window over the student's items), so the
-list stays paged and runs the same queries for 5 or 500 waiting items.
+list stays paged and runs the same queries for 5 or 500 waiting items. The page reads the
+ids, students and werkproces links of everything that waits as plain values (a few tuples an
+item) and builds model objects for the page's rows only.
 """
 
 from collections import defaultdict
