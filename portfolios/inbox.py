@@ -91,8 +91,8 @@ def _waiting(user: User) -> QuerySet[Evidence]:
     )
 
 
-def _filtered(user: User, query: InboxQuery, waiting: QuerySet[Evidence] | None = None):
-    qs = _waiting(user) if waiting is None else waiting
+def _filtered(user: User, query: InboxQuery) -> QuerySet[Evidence]:
+    qs = _waiting(user)
     if query.student:
         qs = qs.filter(enrolment_id=query.student)
     if query.werkproces:
