@@ -5,6 +5,7 @@ portfolio page, dashboards and reports all use it, for one or many students at o
 """
 
 import enum
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -91,8 +92,26 @@ def _werkprocessen_by_qualification(qualification_ids: set[int]) -> dict[int, li
 
 
 def werkproces_counts(qualification_ids: set[int]) -> dict[int, int]:
-    """How many werkprocessen each kwalificatie has: one query."""
-    return {q: len(wps) for q, wps in _werkprocessen_by_qualification(qualification_ids).items()}
+    """How many werkprocessen each kwalificatie has, by the rule of
+    _werkprocessen_by_qualification (the dossier's basisdeel plus its own profieldeel), from
+    plain values: the overviews need the numbers, not the dossier's texts."""
+    dossiers = dict(
+        Qualification.objects.filter(pk__in=qualification_ids).values_list("pk", "dossier_id")
+    )
+    werkprocessen = Werkproces.objects.filter(kerntaak__dossier_id__in=set(dossiers.values()))
+    per_kerntaak = Counter(
+        werkprocessen.values_list(
+            "kerntaak__dossier_id", "kerntaak__part", "kerntaak__qualification_id"
+        ).order_by()
+    )
+    return {
+        q: sum(
+            n
+            for (dossier_id, part, part_of), n in per_kerntaak.items()
+            if dossier_id == dossier and (part != Kerntaak.Part.PROFIELDEEL or part_of == q)
+        )
+        for q, dossier in dossiers.items()
+    }
 
 
 def progress_for(

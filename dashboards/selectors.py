@@ -608,7 +608,18 @@ OVERVIEW_PAGE_SIZE = 50
 
 
 def _overview_cohorts(user: User, qualification_id: int | None) -> QuerySet[Cohort]:
-    cohorts = visible_cohorts(user).select_related("school", "qualification")
+    cohorts = (
+        visible_cohorts(user)
+        .select_related("school", "qualification")
+        # What the overview shows: not the kwalificatie's texts or the school's settings.
+        .only(
+            "name",
+            "start_year",
+            "school__name",
+            "qualification__title",
+            "qualification__crebo",
+        )
+    )
     if qualification_id is not None:
         cohorts = cohorts.filter(qualification_id=qualification_id)
     return cohorts.order_by("school__name", "-start_year", "name", "pk")

@@ -69,9 +69,13 @@ def cohort_list(request):
     page, summaries = cohort_overview_page(
         user=request.user, qualification_id=qualification_id, page=request.GET.get("pagina")
     )
-    qualifications = Qualification.objects.filter(
-        pk__in=visible_cohorts(request.user).values("qualification_id")
-    ).order_by("title")
+    qualifications = (
+        Qualification.objects.filter(
+            pk__in=visible_cohorts(request.user).values("qualification_id")
+        )
+        .only("title", "crebo")
+        .order_by("title")
+    )
     return render(
         request,
         "dashboards/cohort_list.html",

@@ -7,9 +7,12 @@ bewijsstuk is the one the praktijkopleider would have seen next in the list they
 Rows are grouped by student: each student's waiting items stay together, and the groups are
 ordered by the chosen sort (the student whose oldest item waits longest first; by name; by
 their first werkproces). It is all done in SQL (a window over the student's items), so the
-list stays paged and runs the same queries for 5 or 500 waiting items.
+list stays paged and runs the same queries for 5 or 500 waiting items. The page reads the
+ids, students and werkproces links of everything that waits as plain values (a few tuples an
+item) and builds model objects for the page's rows only.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -120,21 +123,22 @@ def _ordered(qs: QuerySet[Evidence], sort: str) -> QuerySet[Evidence]:
 
 def _with_rows(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
     return qs.select_related("enrolment__student", "werkproces").prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=EvidenceVersion.objects.order_by("number").only(
-                "id", "evidence_id", "number", "title", "date", "submitted_at"
-            ),
-            to_attr="version_list",
-        ),
+        Prefetch("versions", queryset=_versions(), to_attr="version_list"),
         Prefetch(
             "wp_links",
-            queryset=EvidenceLink.objects.select_related("werkproces").order_by(
-                "werkproces__kerntaak__position", "werkproces__position"
-            ),
+            queryset=EvidenceLink.objects.select_related("werkproces").order_by(*LINK_ORDER),
             to_attr="link_list",
         ),
     )
+
+
+def _versions() -> QuerySet[EvidenceVersion]:
+    return EvidenceVersion.objects.order_by("number").only(
+        "id", "evidence_id", "number", "title", "date", "submitted_at"
+    )
+
+
+LINK_ORDER = ("werkproces__kerntaak__position", "werkproces__position")
 
 
 def inbox_for(*, user: User, query: InboxQuery | None = None) -> list[EvidenceRow]:
@@ -150,33 +154,91 @@ class InboxChoices:
     students: list[tuple[int, str]]
     werkprocessen: list[tuple[str, str]]
 
+    @property
+    def werkproces_options(self) -> list[tuple[str, str]]:
+        return [(code, f"{code} {title}") for code, title in self.werkprocessen]
+
 
 def inbox_page_for(
     *, user: User, query: InboxQuery, page: object = 1
 ) -> tuple[Page, list[EvidenceRow], InboxChoices]:
-    """One page of the inbox (the prefetches read only this page's bewijsstukken)."""
-    qs = _with_rows(_ordered(_filtered(user, query), query.sort))
-    shown = Paginator(qs, PAGE_SIZE).get_page(page)
+    """One page of the inbox (only this page's bewijsstukken become rows).
+
+    Building and compiling the waiting query (the BPV rule, the status subqueries) was most
+    of this page's cost, so it runs once, not four times (COUNT, the two choices, the page):
+    everything that waits, read as plain values. The filter choices, the count and each
+    row's werkproces codes (`werkproces_codes` on its bewijsstuk) come from these and their
+    links; the page is those ids, sorted and sliced in SQL.
+    """
     waiting = _waiting(user)
-    students = [
-        (pk, " ".join(part for part in (first, last) if part) or username)
-        for pk, first, last, username in waiting.order_by(*STUDENT_NAME, "enrolment_id")
-        .values_list(
+    items = list(
+        waiting.order_by(*STUDENT_NAME, "enrolment_id").values_list(
+            "pk",
             "enrolment_id",
             "enrolment__student__first_name",
             "enrolment__student__last_name",
             "enrolment__student__username",
         )
-        .distinct()
-    ]
-    werkprocessen = list(
-        EvidenceLink.objects.filter(evidence__in=waiting.values("pk"))
-        .order_by("werkproces__code")
-        .values_list("werkproces__code", "werkproces__title")
-        .distinct()
     )
-    choices = InboxChoices(students=students, werkprocessen=werkprocessen)
-    return shown, _rows(user, shown.object_list), choices
+    links = (
+        EvidenceLink.objects.filter(evidence_id__in=[item[0] for item in items])
+        .order_by("werkproces__code", "werkproces__title")
+        .values_list(
+            "evidence_id",
+            "werkproces__code",
+            "werkproces__title",
+            "werkproces__kerntaak__position",
+            "werkproces__position",
+        )
+    )
+    students: dict[int, str] = {}
+    for _pk, enrolment_id, first, last, username in items:
+        students.setdefault(enrolment_id, " ".join(p for p in (first, last) if p) or username)
+    werkprocessen: dict[tuple[str, str], None] = {}
+    codes: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for evidence_id, code, title, kerntaak_position, position in links:
+        werkprocessen.setdefault((code, title), None)
+        codes[evidence_id].append((kerntaak_position, position, code))
+    choices = InboxChoices(students=list(students.items()), werkprocessen=list(werkprocessen))
+    # The same set as _filtered() gives, from the values read above.
+    ids = [
+        pk
+        for pk, enrolment_id, *_names in items
+        if (not query.student or enrolment_id == query.student)
+        and (not query.werkproces or any(c[2] == query.werkproces for c in codes[pk]))
+    ]
+    paginator = Paginator(_page_rows(ids, query.sort), PAGE_SIZE)
+    # Known already: Paginator would otherwise COUNT the waiting query again.
+    paginator.count = len(ids)
+    shown = paginator.get_page(page)
+    evidence_list = list(shown.object_list)
+    for evidence in evidence_list:
+        # In dossier order, as on the bewijsstuk's page.
+        in_order = [code for *_position, code in sorted(codes.get(evidence.pk, []))]
+        evidence.werkproces_codes = ", ".join(in_order) or evidence.werkproces_code
+    return shown, _rows(user, evidence_list), choices
+
+
+def _page_rows(ids: list[int], sort: str) -> QuerySet[Evidence]:
+    """These bewijsstukken in the inbox's order (the window over each student's items sees
+    the same items as in _filtered()), with only the columns the inbox shows."""
+    return (
+        _ordered(with_status(Evidence.objects.filter(pk__in=ids)), sort)
+        .select_related("enrolment__student")
+        .only(
+            "id",
+            "title",
+            "date",
+            "enrolment__id",
+            "enrolment__student__id",
+            "enrolment__student__first_name",
+            "enrolment__student__last_name",
+            "enrolment__student__username",
+        )
+        # For a bewijsstuk without links (none should be left): its own werkproces.
+        .annotate(werkproces_code=F("werkproces__code"))
+        .prefetch_related(Prefetch("versions", queryset=_versions(), to_attr="version_list"))
+    )
 
 
 def inbox_ids(*, user: User, query: InboxQuery) -> list[int]:

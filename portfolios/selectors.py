@@ -348,6 +348,16 @@ def portfolios_for(*, user: User, page: object = 1) -> tuple[Page, list[Portfoli
     enrolments = (
         visible_enrolments(user)
         .select_related("student", "qualification", "cohort")
+        # What the list shows (and is_owner reads): no password hashes or dossier texts.
+        .only(
+            "student__first_name",
+            "student__last_name",
+            "student__username",
+            "qualification__title",
+            "qualification__crebo",
+            "cohort__name",
+            "cohort__start_year",
+        )
         .order_by("student__sort_name", "student__username", "pk")
     )
     shown = Paginator(enrolments, PAGE_SIZE).get_page(page)

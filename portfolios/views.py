@@ -382,6 +382,7 @@ def inbox(request):
             "choices": choices,
             "sorts": inbox_queue.SORTS,
             "page_query": f"{query.querystring}&" if query.querystring else "",
+            "evidence_query": f"?{query.querystring}" if query.querystring else "",
         },
     )
 
