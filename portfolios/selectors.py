@@ -67,12 +67,14 @@ class EvidenceRow:
         return EvidenceStatus(self.status).label
 
 
-def _rows(user, evidence_list) -> list[EvidenceRow]:
+def _rows(user, evidence_list, owner: bool | None = None) -> list[EvidenceRow]:
+    """owner: whether the user owns every one of these (one enrolment's), else asked per row."""
     rows = []
     for evidence in evidence_list:
         versions = evidence.version_list
+        own = is_owner(user, evidence.enrolment) if owner is None else owner
         # Others read what was submitted, never the student's unsent edits.
-        shown = evidence if is_owner(user, evidence.enrolment) or not versions else versions[-1]
+        shown = evidence if own or not versions else versions[-1]
         status = status_of(evidence)
         # Only lists that prefetched images (the portfolio) show previews.
         images = getattr(shown, "image_files" if shown is not evidence else "working_images", [])
@@ -90,23 +92,36 @@ def _rows(user, evidence_list) -> list[EvidenceRow]:
     return rows
 
 
-def _evidence_rows_qs(user, enrolment: Enrolment) -> QuerySet[Evidence]:
-    return with_status(
-        visible_evidence(user).filter(enrolment=enrolment).select_related("enrolment")
-    ).prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=EvidenceVersion.objects.order_by("number")
-            .only("id", "evidence_id", "number", "title", "date")
-            .prefetch_related(Prefetch("files", queryset=_image_files(), to_attr="image_files")),
-            to_attr="version_list",
-        ),
-        Prefetch(
-            "files",
-            queryset=_image_files().filter(removed_at__isnull=True),
-            to_attr="working_images",
-        ),
-        _werkproces_ids(),
+def _evidence_rows_qs(user, enrolment: Enrolment, *, links: bool = True) -> QuerySet[Evidence]:
+    """One enrolment's evidence for _rows(owner=...). Only the images of what this user is
+    shown are read: the student's own working copy, or (for everyone else, who only sees
+    evidence with a submitted version) the newest version's. links: prefetch `link_list`."""
+    versions = EvidenceVersion.objects.order_by("number").only(
+        "id", "evidence_id", "number", "title", "date"
+    )
+    prefetches = []
+    if is_owner(user, enrolment):
+        prefetches.append(
+            Prefetch(
+                "files",
+                queryset=_image_files().filter(removed_at__isnull=True),
+                to_attr="working_images",
+            )
+        )
+    else:
+        versions = versions.prefetch_related(
+            Prefetch("files", queryset=_image_files(), to_attr="image_files")
+        )
+    if links:
+        prefetches.append(_werkproces_ids())
+    # Only the status and its feedback: these pages show no event times.
+    return (
+        visible_evidence(user)
+        .filter(enrolment=enrolment)
+        .annotate(last_kind=_latest_event("kind"), last_feedback=_latest_event("feedback"))
+        .prefetch_related(
+            Prefetch("versions", queryset=versions, to_attr="version_list"), *prefetches
+        )
     )
 
 
@@ -200,6 +215,7 @@ def _events_by_werkproces(qs: QuerySet, enrolment: Enrolment) -> dict[int, list]
 def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     """The whole portfolio of one enrolment, as this user may see it."""
     tree = kerntaken_with_werkprocessen(qualification=enrolment.qualification)
+    owner = is_owner(user, enrolment)
     evidence_by_wp: dict[int, list[Evidence]] = defaultdict(list)
     for evidence in _evidence_rows_qs(user, enrolment):
         # A bewijsstuk linked to several werkprocessen shows under each of them.
@@ -215,7 +231,7 @@ def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
             werkprocessen=[
                 WerkprocesRow(
                     werkproces=wp,
-                    evidence=_rows(user, evidence_by_wp.get(wp.pk, [])),
+                    evidence=_rows(user, evidence_by_wp.get(wp.pk, []), owner),
                     sign_off_events=sign_offs.get(wp.pk, []),
                     feasibility_events=feasibility.get(wp.pk, []),
                 )
@@ -229,7 +245,7 @@ def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     return Portfolio(
         enrolment=enrolment,
         kerntaken=kerntaken,
-        is_owner=is_owner(user, enrolment),
+        is_owner=owner,
         can_review=review,
         next_steps=next_steps(user=user, enrolment=enrolment, rows=rows, review=review),
     )
@@ -243,13 +259,13 @@ class WerkprocesPage:
 
 def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkproces):
     evidence = list(
-        _evidence_rows_qs(user, enrolment).filter(
+        _evidence_rows_qs(user, enrolment, links=False).filter(
             pk__in=EvidenceLink.objects.filter(werkproces=werkproces).values("evidence_id")
         )
     )
     row = WerkprocesRow(
         werkproces=werkproces,
-        evidence=_rows(user, evidence),
+        evidence=_rows(user, evidence, is_owner(user, enrolment)),
         sign_off_events=list(
             SignOffEvent.objects.filter(enrolment=enrolment, werkproces=werkproces).order_by(
                 "created_at", "id"
