@@ -16,7 +16,7 @@ from organisation.permissions import (
     visible_enrolments,
 )
 from qualifications.models import Criterion, Kerntaak, Werkproces
-from qualifications.selectors import criteria_for, kerntaken_with_werkprocessen
+from qualifications.tree_cache import dossier_tree
 
 from .models import (
     Evidence,
@@ -214,7 +214,7 @@ def _events_by_werkproces(qs: QuerySet, enrolment: Enrolment) -> dict[int, list]
 
 def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     """The whole portfolio of one enrolment, as this user may see it."""
-    tree = kerntaken_with_werkprocessen(qualification=enrolment.qualification)
+    tree = dossier_tree(enrolment.qualification).kerntaken
     owner = is_owner(user, enrolment)
     evidence_by_wp: dict[int, list[Evidence]] = defaultdict(list)
     for evidence in _evidence_rows_qs(user, enrolment):
@@ -279,7 +279,7 @@ def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkpro
     )
     return WerkprocesPage(
         row=row,
-        criteria=list(criteria_for(qualification=enrolment.qualification, werkproces=werkproces)),
+        criteria=dossier_tree(enrolment.qualification).criteria.get(werkproces.pk, []),
     )
 
 
