@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from organisation.models import Enrolment, User
 from organisation.permissions import (
@@ -71,7 +72,8 @@ def _rows(user, evidence_list, owner: bool | None = None) -> list[EvidenceRow]:
     """owner: whether the user owns every one of these (one enrolment's), else asked per row."""
     rows = []
     for evidence in evidence_list:
-        versions = evidence.version_list
+        # The owner's lists count the versions instead of reading them (_evidence_rows_qs).
+        versions = getattr(evidence, "version_list", None)
         own = is_owner(user, evidence.enrolment) if owner is None else owner
         # Others read what was submitted, never the student's unsent edits.
         shown = evidence if own or not versions else versions[-1]
@@ -85,43 +87,61 @@ def _rows(user, evidence_list, owner: bool | None = None) -> list[EvidenceRow]:
                 title=shown.title,
                 date=shown.date,
                 feedback=evidence.last_feedback if status == EvidenceStatus.RETURNED else "",
-                version_count=len(versions),
+                version_count=evidence.version_total if versions is None else len(versions),
                 thumbnail=images[0] if images else None,
             )
         )
     return rows
 
 
-def _evidence_rows_qs(user, enrolment: Enrolment, *, links: bool = True) -> QuerySet[Evidence]:
-    """One enrolment's evidence for _rows(owner=...). Only the images of what this user is
-    shown are read: the student's own working copy, or (for everyone else, who only sees
-    evidence with a submitted version) the newest version's. links: prefetch `link_list`."""
-    versions = EvidenceVersion.objects.order_by("number").only(
-        "id", "evidence_id", "number", "title", "date"
+def _evidence_rows_qs(
+    user, enrolment: Enrolment, *, links: bool = True, images: bool = True
+) -> QuerySet[Evidence]:
+    """One enrolment's evidence for _rows(owner=...), with no more than this user is shown:
+    the student reads their own working copy, so of the versions only their number is read;
+    everyone else (who only sees evidence with a submitted version) reads the newest version.
+    links: prefetch `link_list`; images: the images to preview (the portfolio's)."""
+    qs = (
+        visible_evidence(user)
+        .filter(enrolment=enrolment)
+        # Only the status and its feedback: these pages show no event times.
+        .annotate(last_kind=_latest_event("kind"), last_feedback=_latest_event("feedback"))
     )
     prefetches = []
     if is_owner(user, enrolment):
-        prefetches.append(
-            Prefetch(
-                "files",
-                queryset=_image_files().filter(removed_at__isnull=True),
-                to_attr="working_images",
+        qs = qs.annotate(version_total=_version_count())
+        if images:
+            prefetches.append(
+                Prefetch(
+                    "files",
+                    queryset=_image_files().filter(removed_at__isnull=True),
+                    to_attr="working_images",
+                )
             )
-        )
     else:
-        versions = versions.prefetch_related(
-            Prefetch("files", queryset=_image_files(), to_attr="image_files")
+        versions = EvidenceVersion.objects.order_by("number").only(
+            "id", "evidence_id", "number", "title", "date"
         )
+        if images:
+            versions = versions.prefetch_related(
+                Prefetch("files", queryset=_image_files(), to_attr="image_files")
+            )
+        prefetches.append(Prefetch("versions", queryset=versions, to_attr="version_list"))
     if links:
         prefetches.append(_werkproces_ids())
-    # Only the status and its feedback: these pages show no event times.
-    return (
-        visible_evidence(user)
-        .filter(enrolment=enrolment)
-        .annotate(last_kind=_latest_event("kind"), last_feedback=_latest_event("feedback"))
-        .prefetch_related(
-            Prefetch("versions", queryset=versions, to_attr="version_list"), *prefetches
-        )
+    return qs.prefetch_related(*prefetches)
+
+
+def _version_count():
+    return Coalesce(
+        Subquery(
+            EvidenceVersion.objects.filter(evidence=OuterRef("pk"))
+            .order_by()
+            .values("evidence")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
     )
 
 
@@ -259,7 +279,7 @@ class WerkprocesPage:
 
 def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkproces):
     evidence = list(
-        _evidence_rows_qs(user, enrolment, links=False).filter(
+        _evidence_rows_qs(user, enrolment, links=False, images=False).filter(
             pk__in=EvidenceLink.objects.filter(werkproces=werkproces).values("evidence_id")
         )
     )
