@@ -8,8 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from organisation.models import Enrolment, User
 from organisation.permissions import (
@@ -59,7 +58,8 @@ class EvidenceRow:
     title: str
     date: object
     feedback: str
-    version_count: int
+    # None in the student's own portfolio and werkproces page, which do not show it.
+    version_count: int | None
     # An image to preview (through the thumbnail view), from what this user may see.
     thumbnail: EvidenceFile | None = None
 
@@ -72,7 +72,7 @@ def _rows(user, evidence_list, owner: bool | None = None) -> list[EvidenceRow]:
     """owner: whether the user owns every one of these (one enrolment's), else asked per row."""
     rows = []
     for evidence in evidence_list:
-        # The owner's lists count the versions instead of reading them (_evidence_rows_qs).
+        # Not read for the owner's own lists (_evidence_rows_qs): they show the working copy.
         versions = getattr(evidence, "version_list", None)
         own = is_owner(user, evidence.enrolment) if owner is None else owner
         # Others read what was submitted, never the student's unsent edits.
@@ -87,7 +87,7 @@ def _rows(user, evidence_list, owner: bool | None = None) -> list[EvidenceRow]:
                 title=shown.title,
                 date=shown.date,
                 feedback=evidence.last_feedback if status == EvidenceStatus.RETURNED else "",
-                version_count=evidence.version_total if versions is None else len(versions),
+                version_count=None if versions is None else len(versions),
                 thumbnail=images[0] if images else None,
             )
         )
@@ -98,8 +98,9 @@ def _evidence_rows_qs(
     user, enrolment: Enrolment, *, links: bool = True, images: bool = True
 ) -> QuerySet[Evidence]:
     """One enrolment's evidence for _rows(owner=...), with no more than this user is shown:
-    the student reads their own working copy, so of the versions only their number is read;
-    everyone else (who only sees evidence with a submitted version) reads the newest version.
+    the student reads their own working copy, so the versions are not read at all (and
+    version_count is None: those pages do not show it); everyone else (who only sees evidence
+    with a submitted version) reads the newest version.
     links: prefetch `link_list`; images: the images to preview (the portfolio's)."""
     qs = (
         visible_evidence(user)
@@ -109,7 +110,6 @@ def _evidence_rows_qs(
     )
     prefetches = []
     if is_owner(user, enrolment):
-        qs = qs.annotate(version_total=_version_count())
         if images:
             prefetches.append(
                 Prefetch(
@@ -130,19 +130,6 @@ def _evidence_rows_qs(
     if links:
         prefetches.append(_werkproces_ids())
     return qs.prefetch_related(*prefetches)
-
-
-def _version_count():
-    return Coalesce(
-        Subquery(
-            EvidenceVersion.objects.filter(evidence=OuterRef("pk"))
-            .order_by()
-            .values("evidence")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
 
 
 def _werkproces_ids() -> Prefetch:

@@ -1,6 +1,6 @@
 """The rows of the portfolio and werkproces pages read no more than the user is shown
-(selectors._evidence_rows_qs), yet say the same to everyone: the student's rows count the
-versions without reading them, staff rows read the newest submitted version."""
+(selectors._evidence_rows_qs): the student's own rows read no versions (those pages show the
+working copy, and no version count); staff rows read the newest submitted version."""
 
 import pytest
 
@@ -15,22 +15,29 @@ def rows_of(user, enrolment):
 
 
 @pytest.mark.django_db
-def test_every_reader_sees_the_same_version_count(world):
+def test_staff_rows_show_the_newest_version_and_the_student_their_working_copy(world):
     add_evidence(world, 8)
     enrolment = world["enrolment"]
-    # A returned bewijsstuk sent in again has two versions.
     returned = next(
         row.evidence
         for row in rows_of(world["student"], enrolment).values()
         if row.status == "returned"
     )
-    services.evidence_submit(student=world["student"], evidence=returned)
+    # Edited after it came back, not yet sent in again: staff still read what was submitted.
+    services.evidence_update(
+        student=world["student"],
+        evidence=returned,
+        title="Verbeterd, nog niet ingediend",
+        reflection="Beter",
+        date=returned.date,
+        links=["https://example.org/verbeterd"],
+    )
     own = rows_of(world["student"], enrolment)
     staff = rows_of(world["praktijkopleider"], enrolment)
-    assert own[returned.pk].version_count == 2
-    for pk, row in own.items():
-        assert row.version_count == EvidenceVersion.objects.filter(evidence_id=pk).count()
-    # Staff never see drafts; where both see a bewijsstuk they count the same versions.
+    assert own[returned.pk].title == "Verbeterd, nog niet ingediend"
+    assert staff[returned.pk].title == returned.title
+    # Staff never see drafts; they count the versions they read.
     assert set(staff) < set(own)
     for pk, row in staff.items():
-        assert row.version_count == own[pk].version_count
+        assert row.version_count == EvidenceVersion.objects.filter(evidence_id=pk).count()
+    assert all(row.version_count is None for row in own.values())
