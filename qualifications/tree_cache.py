@@ -9,6 +9,12 @@ before it writes the rest) moves one generation key, and trees are stored under 
 they were read in. The cache is the shared one (Redis in production), so every web node sees a
 new generation at once.
 
+Without Redis (the per-process memory cache, e.g. several gunicorn workers on one machine) a
+new generation reaches only the process that wrote. There the key also carries the dossier's
+import fingerprint and time (read with the enrolment, no query), which the importer changes
+whenever it writes a tree anew, and entries live a minute, not a day: an admin edit of a
+dossier nobody is enrolled on shows everywhere within that minute.
+
 The generation moves at the first write of a transaction and again when it commits: a page
 that read the old tree while the transaction ran stored it under a generation nobody asks for
 after the commit. Inside a transaction that wrote to the tree the cache is neither read nor
@@ -18,6 +24,7 @@ filled, so uncommitted (and perhaps rolled back) rows never reach it.
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -27,7 +34,8 @@ from .selectors import KerntaakView, applies_to, kerntaken_with_werkprocessen
 
 GENERATION_KEY = "qualifications:tree-generation"
 # Entries of an old generation are never read again; they only wait to expire.
-TREE_TIMEOUT = 24 * 60 * 60
+SHARED_TIMEOUT = 24 * 60 * 60
+PER_PROCESS_TIMEOUT = 60
 TREE_MODELS = (Dossier, Qualification, Kerntaak, Werkproces, Criterion)
 
 
@@ -74,13 +82,27 @@ def dossier_tree(qualification: Qualification) -> DossierTree:
     memo = getattr(qualification, "_dossier_tree", None)
     if generation is not None and memo is not None and memo[0] == generation:
         return memo[1]
-    key = f"qualifications:tree:{generation}:{qualification.pk}"
+    key = f"qualifications:tree:{generation}:{qualification.pk}{_import_mark(qualification)}"
     tree = cache.get(key)
     if tree is None:
         tree = _read(qualification)
-        cache.set(key, tree, TREE_TIMEOUT)
+        cache.set(key, tree, _timeout())
     qualification._dossier_tree = (generation, tree)
     return tree
+
+
+def _import_mark(qualification: Qualification) -> str:
+    """The dossier's import fingerprint and time, when the dossier is loaded already."""
+    dossier = qualification._state.fields_cache.get("dossier")
+    if dossier is None:
+        return ""
+    imported = dossier.imported_at.isoformat() if dossier.imported_at else ""
+    return f":{dossier.content_hash}:{imported}"
+
+
+def _timeout() -> int:
+    backend = settings.CACHES["default"]["BACKEND"]
+    return PER_PROCESS_TIMEOUT if backend.endswith("LocMemCache") else SHARED_TIMEOUT
 
 
 def forget_dossier_trees() -> None:

@@ -90,3 +90,21 @@ def test_uncommitted_and_rolled_back_writes_never_reach_the_cache(tree):
     # ...and nobody else ever reads them.
     assert "Nooit vastgelegd" not in titles(tree["p1"])
     assert "Eerste werkproces" in titles(tree["p1"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_import_shows_even_where_the_generation_did_not_arrive(tree):
+    """Another process with its own memory cache never sees this one's generation move: the
+    dossier's import fingerprint, loaded with the enrolment, tells it the tree was replaced."""
+
+    def with_dossier():
+        return Qualification.objects.select_related("dossier").get(pk=tree["p1"].pk)
+
+    dossier_tree(with_dossier())
+    # Written past the signals, as another process's write looks from here.
+    Werkproces.objects.filter(code="B1-K1-W1").update(title="Nieuw geimporteerd")
+    assert "Nieuw geimporteerd" not in [
+        wp.title for wp in dossier_tree(with_dossier()).werkprocessen
+    ]
+    Dossier.objects.filter(pk=tree["p1"].dossier_id).update(content_hash="nieuw")
+    assert "Nieuw geimporteerd" in [wp.title for wp in dossier_tree(with_dossier()).werkprocessen]
