@@ -22,6 +22,7 @@ filled, so uncommitted (and perhaps rolled back) rows never reach it.
 """
 
 import uuid
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,6 +38,14 @@ GENERATION_KEY = "qualifications:tree-generation"
 SHARED_TIMEOUT = 24 * 60 * 60
 PER_PROCESS_TIMEOUT = 60
 TREE_MODELS = (Dossier, Qualification, Kerntaak, Werkproces, Criterion)
+# The cached rows are pickled model objects: a release that changes their fields reads anew.
+SCHEMA = zlib.crc32(
+    ",".join(
+        f"{model.__name__}.{f.attname}"
+        for model in (Kerntaak, Werkproces, Criterion)
+        for f in model._meta.concrete_fields
+    ).encode()
+)
 
 
 @dataclass
@@ -82,7 +91,8 @@ def dossier_tree(qualification: Qualification) -> DossierTree:
     memo = getattr(qualification, "_dossier_tree", None)
     if generation is not None and memo is not None and memo[0] == generation:
         return memo[1]
-    key = f"qualifications:tree:{generation}:{qualification.pk}{_import_mark(qualification)}"
+    mark = _import_mark(qualification)
+    key = f"qualifications:tree:{SCHEMA}:{generation}:{qualification.pk}{mark}"
     tree = cache.get(key)
     if tree is None:
         tree = _read(qualification)
