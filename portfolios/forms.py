@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import IdsChoiceField
 from qualifications.models import Criterion
-from qualifications.selectors import applies_to, werkprocessen_of
+from qualifications.tree_cache import dossier_tree
 
 from . import uploads
 from .services import MAX_LINKS, SIGN_OFF_DECLARATION
@@ -106,21 +106,14 @@ class EvidenceForm(forms.Form):
         }
 
     def _werkproces_fields(self, enrolment, werkproces, current_links) -> None:
-        # Two queries for the whole kwalificatie, not one per werkproces.
-        werkprocessen = list(
-            werkprocessen_of(enrolment.qualification).order_by(
-                "kerntaak__position", "kerntaak__code", "position", "code"
-            )
-        )
+        # The cached tree of the kwalificatie: no query on most visits.
+        tree = dossier_tree(enrolment.qualification)
+        werkprocessen = tree.werkprocessen
         self.criteria_by_pk: dict[int, Criterion] = {}
-        choices: dict[int, list[tuple[str, str]]] = {wp.pk: [] for wp in werkprocessen}
-        for criterion in (
-            Criterion.objects.filter(werkproces__in=werkprocessen)
-            .filter(applies_to(enrolment.qualification))
-            .order_by("position", "pk")
-        ):
-            self.criteria_by_pk[criterion.pk] = criterion
-            choices[criterion.werkproces_id].append((str(criterion.pk), criterion.text))
+        choices: dict[int, list[tuple[str, str]]] = {}
+        for wp in werkprocessen:
+            choices[wp.pk] = [(str(c.pk), c.text) for c in tree.criteria[wp.pk]]
+            self.criteria_by_pk.update((c.pk, c) for c in tree.criteria[wp.pk])
         self.main_werkproces = werkproces
         self.fields["criteria"].choices = choices.get(werkproces.pk, [])
         self.fields["criteria"].label = _("Gedrag dat dit bewijsstuk laat zien bij %(code)s") % {

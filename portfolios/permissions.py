@@ -15,17 +15,17 @@ from django.utils import timezone
 from organisation.models import Enrolment, User
 from organisation.permissions import current_bpv_of, is_owner, review_bpv_of, visible_enrolments
 from qualifications.models import Werkproces
-from qualifications.selectors import werkprocessen_of
+from qualifications.tree_cache import dossier_tree
 
 from .models import Comment, Evidence, EvidenceFile, EvidenceStatus, EvidenceVersion
 
 
 def get_werkproces_for_enrolment(enrolment: Enrolment, code: str) -> Werkproces:
     """A werkproces of the student's own kwalificatie; any other code does not exist here."""
-    try:
-        return werkprocessen_of(enrolment.qualification).get(code=code)
-    except Werkproces.DoesNotExist as exc:
-        raise Http404 from exc
+    werkproces = dossier_tree(enrolment.qualification).werkproces(code)
+    if werkproces is None:
+        raise Http404
+    return werkproces
 
 
 def visible_evidence(user) -> QuerySet[Evidence]:

@@ -16,7 +16,7 @@ from organisation.permissions import (
     visible_enrolments,
 )
 from qualifications.models import Criterion, Kerntaak, Werkproces
-from qualifications.selectors import criteria_for, kerntaken_with_werkprocessen
+from qualifications.tree_cache import dossier_tree
 
 from .models import (
     Evidence,
@@ -58,7 +58,8 @@ class EvidenceRow:
     title: str
     date: object
     feedback: str
-    version_count: int
+    # None in the student's own portfolio and werkproces page, which do not show it.
+    version_count: int | None
     # An image to preview (through the thumbnail view), from what this user may see.
     thumbnail: EvidenceFile | None = None
 
@@ -67,12 +68,15 @@ class EvidenceRow:
         return EvidenceStatus(self.status).label
 
 
-def _rows(user, evidence_list) -> list[EvidenceRow]:
+def _rows(user, evidence_list, owner: bool | None = None) -> list[EvidenceRow]:
+    """owner: whether the user owns every one of these (one enrolment's), else asked per row."""
     rows = []
     for evidence in evidence_list:
-        versions = evidence.version_list
+        # Not read for the owner's own lists (_evidence_rows_qs): they show the working copy.
+        versions = getattr(evidence, "version_list", None)
+        own = is_owner(user, evidence.enrolment) if owner is None else owner
         # Others read what was submitted, never the student's unsent edits.
-        shown = evidence if is_owner(user, evidence.enrolment) or not versions else versions[-1]
+        shown = evidence if own or not versions else versions[-1]
         status = status_of(evidence)
         # Only lists that prefetched images (the portfolio) show previews.
         images = getattr(shown, "image_files" if shown is not evidence else "working_images", [])
@@ -83,31 +87,49 @@ def _rows(user, evidence_list) -> list[EvidenceRow]:
                 title=shown.title,
                 date=shown.date,
                 feedback=evidence.last_feedback if status == EvidenceStatus.RETURNED else "",
-                version_count=len(versions),
+                version_count=None if versions is None else len(versions),
                 thumbnail=images[0] if images else None,
             )
         )
     return rows
 
 
-def _evidence_rows_qs(user, enrolment: Enrolment) -> QuerySet[Evidence]:
-    return with_status(
-        visible_evidence(user).filter(enrolment=enrolment).select_related("enrolment")
-    ).prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=EvidenceVersion.objects.order_by("number")
-            .only("id", "evidence_id", "number", "title", "date")
-            .prefetch_related(Prefetch("files", queryset=_image_files(), to_attr="image_files")),
-            to_attr="version_list",
-        ),
-        Prefetch(
-            "files",
-            queryset=_image_files().filter(removed_at__isnull=True),
-            to_attr="working_images",
-        ),
-        _werkproces_ids(),
+def _evidence_rows_qs(
+    user, enrolment: Enrolment, *, links: bool = True, images: bool = True
+) -> QuerySet[Evidence]:
+    """One enrolment's evidence for _rows(owner=...), with no more than this user is shown:
+    the student reads their own working copy, so the versions are not read at all (and
+    version_count is None: those pages do not show it); everyone else (who only sees evidence
+    with a submitted version) reads the newest version.
+    links: prefetch `link_list`; images: the images to preview (the portfolio's)."""
+    qs = (
+        visible_evidence(user)
+        .filter(enrolment=enrolment)
+        # Only the status and its feedback: these pages show no event times.
+        .annotate(last_kind=_latest_event("kind"), last_feedback=_latest_event("feedback"))
     )
+    prefetches = []
+    if is_owner(user, enrolment):
+        if images:
+            prefetches.append(
+                Prefetch(
+                    "files",
+                    queryset=_image_files().filter(removed_at__isnull=True),
+                    to_attr="working_images",
+                )
+            )
+    else:
+        versions = EvidenceVersion.objects.order_by("number").only(
+            "id", "evidence_id", "number", "title", "date"
+        )
+        if images:
+            versions = versions.prefetch_related(
+                Prefetch("files", queryset=_image_files(), to_attr="image_files")
+            )
+        prefetches.append(Prefetch("versions", queryset=versions, to_attr="version_list"))
+    if links:
+        prefetches.append(_werkproces_ids())
+    return qs.prefetch_related(*prefetches)
 
 
 def _werkproces_ids() -> Prefetch:
@@ -199,7 +221,8 @@ def _events_by_werkproces(qs: QuerySet, enrolment: Enrolment) -> dict[int, list]
 
 def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     """The whole portfolio of one enrolment, as this user may see it."""
-    tree = kerntaken_with_werkprocessen(qualification=enrolment.qualification)
+    tree = dossier_tree(enrolment.qualification).kerntaken
+    owner = is_owner(user, enrolment)
     evidence_by_wp: dict[int, list[Evidence]] = defaultdict(list)
     for evidence in _evidence_rows_qs(user, enrolment):
         # A bewijsstuk linked to several werkprocessen shows under each of them.
@@ -215,7 +238,7 @@ def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
             werkprocessen=[
                 WerkprocesRow(
                     werkproces=wp,
-                    evidence=_rows(user, evidence_by_wp.get(wp.pk, [])),
+                    evidence=_rows(user, evidence_by_wp.get(wp.pk, []), owner),
                     sign_off_events=sign_offs.get(wp.pk, []),
                     feasibility_events=feasibility.get(wp.pk, []),
                 )
@@ -229,7 +252,7 @@ def portfolio_for(*, user: User, enrolment: Enrolment) -> Portfolio:
     return Portfolio(
         enrolment=enrolment,
         kerntaken=kerntaken,
-        is_owner=is_owner(user, enrolment),
+        is_owner=owner,
         can_review=review,
         next_steps=next_steps(user=user, enrolment=enrolment, rows=rows, review=review),
     )
@@ -243,13 +266,13 @@ class WerkprocesPage:
 
 def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkproces):
     evidence = list(
-        _evidence_rows_qs(user, enrolment).filter(
+        _evidence_rows_qs(user, enrolment, links=False, images=False).filter(
             pk__in=EvidenceLink.objects.filter(werkproces=werkproces).values("evidence_id")
         )
     )
     row = WerkprocesRow(
         werkproces=werkproces,
-        evidence=_rows(user, evidence),
+        evidence=_rows(user, evidence, is_owner(user, enrolment)),
         sign_off_events=list(
             SignOffEvent.objects.filter(enrolment=enrolment, werkproces=werkproces).order_by(
                 "created_at", "id"
@@ -263,7 +286,7 @@ def werkproces_page_for(*, user: User, enrolment: Enrolment, werkproces: Werkpro
     )
     return WerkprocesPage(
         row=row,
-        criteria=list(criteria_for(qualification=enrolment.qualification, werkproces=werkproces)),
+        criteria=dossier_tree(enrolment.qualification).criteria.get(werkproces.pk, []),
     )
 
 
