@@ -207,7 +207,7 @@ def test_settings_choose_the_bucket_and_the_redis_cache_from_the_environment(tmp
         " settings.DATABASES['default']['CONN_HEALTH_CHECKS']",
     )
     assert chosen == (
-        "S3Storage django.core.cache.backends.redis.RedisCache redis://redis:6379/1 True"
+        "S3Storage config.cache.ForgivingRedisCache redis://redis:6379/1 True"
     )
 
 
