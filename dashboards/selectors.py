@@ -21,8 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +50,8 @@ from portfolios.models import Evidence, EvidenceStatus, FeasibilityEvent
 from portfolios.selectors import with_status
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
+
+from .roster import roster
 
 DEFAULT_REVIEW_DAYS = 7
 
@@ -198,7 +199,10 @@ class StudentRow:
     # request, and the column counts add up patterns, not cells.
     cells: tuple[ProgressState, ...]
     bpv: CurrentBpv | None
-    last_activity: datetime.datetime | None
+    # The local date of the latest bewijsstuk or event, and its rank in the klas (0: none
+    # yet): "geen activiteit sinds" and the export read the date, the sort the rank.
+    last_active_on: datetime.date | None
+    activity_rank: int
     expected: float  # werkprocessen that should be signed off by today
     behind: bool = False
     today: datetime.date | None = None
@@ -322,40 +326,6 @@ class Dashboard:
         return chart
 
 
-def _current_bpv(enrolments: QuerySet[Enrolment], today: datetime.date) -> dict[int, CurrentBpv]:
-    """Plain values, one Leerbedrijf per leerbedrijf (a klas has a handful, not one each)."""
-    bedrijven: dict[int, Leerbedrijf] = {}
-    # Students placed alike share one CurrentBpv (it is frozen): fewer objects per request.
-    alike: dict[tuple, CurrentBpv] = {}
-    current = {}
-    for enrolment_id, *key, bedrijf_name in _current_bpvs(enrolments, today).values_list(
-        "enrolment_id", "starts_on", "ends_on", "leerbedrijf_id", "leerbedrijf__name"
-    ):
-        key = tuple(key)
-        bpv = alike.get(key)
-        if bpv is None:
-            starts_on, ends_on, bedrijf_id = key
-            bedrijf = bedrijven.get(bedrijf_id)
-            if bedrijf is None:
-                bedrijf = bedrijven[bedrijf_id] = Leerbedrijf(pk=bedrijf_id, name=bedrijf_name)
-            bpv = alike[key] = CurrentBpv(starts_on, ends_on, bedrijf)
-        current[enrolment_id] = bpv
-    return current
-
-
-def _last_activity(enrolments: QuerySet[Enrolment]) -> dict[int, datetime.datetime]:
-    """The latest thing that happened in each portfolio: a bewijsstuk made or an event. One
-    row per student (an event never precedes its bewijsstuk, so a bewijsstuk without events
-    counts by when it was made)."""
-    made = Max("created_at")
-    return dict(
-        Evidence.objects.filter(enrolment__in=enrolments)
-        .values("enrolment_id")
-        .annotate(at=Greatest(made, Coalesce(Max("events__created_at"), made)))
-        .values_list("enrolment_id", "at")
-    )
-
-
 def _werkprocessen(cohort: Cohort) -> list[Werkproces]:
     return list(
         werkprocessen_of(cohort.qualification).order_by(
@@ -407,16 +377,32 @@ def student_rows(
         cells[enrolment_id] = pattern
     del facts
     done = {id(pattern): done_of(pattern) for pattern in (empty, *by_key.values())}
-    bpvs = _current_bpv(_cohort_enrolments(cohort), today)
-    activity = _last_activity(_cohort_enrolments(cohort))
+    bedrijven: dict[int, Leerbedrijf] = {}
+    # Students placed alike share one CurrentBpv (it is frozen): fewer objects per request.
+    alike: dict[tuple, CurrentBpv | None] = {(None, None, None): None}
     expected_for: dict[tuple, float] = {}
     reasons: dict = {}
     rows = []
-    for enrolment_id, username, first_name, last_name, sort_name in cohort.enrolments.values_list(
-        "pk", "student__username", "student__first_name", "student__last_name", "student__sort_name"
-    ):
-        bpv = bpvs.get(enrolment_id)
-        dates = (bpv.starts_on, bpv.ends_on) if bpv else (None, None)
+    for (
+        enrolment_id,
+        username,
+        first_name,
+        last_name,
+        sort_name,
+        *placement,
+        bedrijf_name,
+        active_on,
+        activity_rank,
+    ) in roster(cohort, today):
+        key = tuple(placement)
+        bpv = alike.get(key, False)
+        if bpv is False:
+            starts_on, ends_on, bedrijf_id = key
+            bedrijf = bedrijven.get(bedrijf_id)
+            if bedrijf is None:
+                bedrijf = bedrijven[bedrijf_id] = Leerbedrijf(pk=bedrijf_id, name=bedrijf_name)
+            bpv = alike[key] = CurrentBpv(starts_on, ends_on, bedrijf)
+        dates = key[:2]
         expected = expected_for.get(dates)
         if expected is None:
             expected = expected_for[dates] = _planning(*dates, total, today)[3]
@@ -429,7 +415,8 @@ def student_rows(
                 ),
                 cells=pattern,
                 bpv=bpv,
-                last_activity=activity.get(enrolment_id),
+                last_active_on=active_on,
+                activity_rank=activity_rank,
                 expected=expected,
                 behind=is_behind(row_done, total, expected),
                 today=today,
@@ -453,8 +440,8 @@ def _matches(
         return False
     if filters.behind and not row.behind:
         return False
-    if filters.inactive_days is not None and row.last_activity is not None:
-        idle = (today - timezone.localtime(row.last_activity).date()).days
+    if filters.inactive_days is not None and row.last_active_on is not None:
+        idle = (today - row.last_active_on).days
         if idle < filters.inactive_days:
             return False
     return True
@@ -473,8 +460,8 @@ def _sort(rows: list[StudentRow], sort: str, by_name_already: bool = False) -> l
     elif sort == "voortgang-aflopend":
         rows.sort(key=lambda r: -r.done)
     elif sort == "activiteit":
-        epoch = datetime.datetime.min.replace(tzinfo=datetime.UTC)
-        rows.sort(key=lambda r: r.last_activity or epoch)
+        # Oldest first, those without any activity before everyone (rank 0).
+        rows.sort(key=lambda r: r.activity_rank)
     return rows
 
 
