@@ -9,8 +9,8 @@ read once for the whole klas and joined in Python.
 
 Progress comes from the database (assessments.progress): the school overview never sees a
 cell, only counts per student, and is paged by klas; the klas matrix reads its cells, and
-every row its names, BPV-periode and activity, as plain tuples: no model instance per
-student.
+every row its names, BPV-periode and activity in one query (dashboards.roster), as plain
+tuples: no model instance per student.
 
 It stays whole: the planning rule, activity and signals all feed the one klas table and the
 school overview, and read best side by side.
