@@ -46,8 +46,7 @@ from assessments.selectors import (
 )
 from organisation.models import Cohort, Enrolment, Leerbedrijf, User
 from organisation.permissions import visible_cohorts
-from portfolios.models import Evidence, EvidenceStatus, FeasibilityEvent
-from portfolios.selectors import with_status
+from portfolios.models import EvidenceEvent, FeasibilityEvent
 from qualifications.models import Werkproces
 from qualifications.selectors import werkprocessen_of
 
@@ -464,11 +463,19 @@ def _signals(
     ids = _cohort_enrolments(cohort)
     signals = [Signal("behind", r, "", r.portfolio_url) for r in rows if r.behind]
     cutoff = timezone.now() - datetime.timedelta(days=filters.review_days)
+    # The bewijsstukken whose current event is a submission from before the cutoff, asked
+    # of those submissions: the cheap tests (kind, age) go first and only the rest are
+    # checked for being current. (Asked of each bewijsstuk's status instead, PostgreSQL
+    # misjudged how many pass and took 0.6 s for a klas of 3 000 with everything waiting.)
     waiting = (
-        with_status(Evidence.objects.filter(enrolment_id__in=ids))
-        .filter(last_kind=EvidenceStatus.SUBMITTED, last_event_at__lt=cutoff)
-        .order_by("last_event_at", "pk")
-        .values_list("enrolment_id", "werkproces__code", "last_event_at")
+        EvidenceEvent.objects.filter(
+            evidence__enrolment_id__in=ids,
+            kind=EvidenceEvent.Kind.SUBMITTED,
+            created_at__lt=cutoff,
+        )
+        .current("evidence_id")
+        .order_by("created_at", "evidence_id")
+        .values_list("evidence__enrolment_id", "evidence__werkproces__code", "created_at")
     )
     # Each sentence translated once: a klas of 3 000 can have hundreds of these signals.
     waiting_text = _("Bewijs bij %(code)s wacht al %(days)d dagen op beoordeling.")
