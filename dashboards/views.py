@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.http import content_disposition_header
@@ -285,7 +284,7 @@ def _table(dashboard) -> tuple[list[str], list[list]]:
     ]
     rows = []
     for row in dashboard.rows:
-        activity = row.last_activity
+        active_on = row.last_active_on
         rows.append(
             [
                 row.name,
@@ -296,7 +295,7 @@ def _table(dashboard) -> tuple[list[str], list[list]]:
                 row.total,
                 row.percent,
                 _("ja") if row.behind else _("nee"),
-                date_format(timezone.localtime(activity).date()) if activity else "",
+                date_format(active_on) if active_on else "",
             ]
         )
     return header, rows
