@@ -206,9 +206,7 @@ def test_settings_choose_the_bucket_and_the_redis_cache_from_the_environment(tmp
         " settings.CACHES['default']['LOCATION'],"
         " settings.DATABASES['default']['CONN_HEALTH_CHECKS']",
     )
-    assert chosen == (
-        "S3Storage config.cache.ForgivingRedisCache redis://redis:6379/1 True"
-    )
+    assert chosen == ("S3Storage config.cache.ForgivingRedisCache redis://redis:6379/1 True")
 
 
 def test_presigned_urls_are_short_lived_and_objects_private(s3_storage):
