@@ -9,6 +9,7 @@ gunicorn worker.
 
 import logging
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -31,16 +32,16 @@ class ForgivingRedisCache(RedisCache):
     def get_many(self, keys, version=None):
         return self._forgive("get_many", {}, keys, version)
 
-    def set(self, key, value, timeout=None, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._forgive("set", None, key, value, timeout, version)
 
-    def add(self, key, value, timeout=None, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._forgive("add", False, key, value, timeout, version)
 
     def delete(self, key, version=None):
         return self._forgive("delete", False, key, version)
 
-    def set_many(self, data, timeout=None, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._forgive("set_many", list(data), data, timeout, version)
 
     def delete_many(self, keys, version=None):

@@ -51,3 +51,8 @@ def test_values_round_trip_through_redis(settings):
     assert cache.get_many(["round-trip", "missing"]) == {"round-trip": {"n": 1}}
     cache.delete("round-trip")
     assert cache.get("round-trip") is None
+    # Without a timeout a value lives the backend's default (300 s), not for ever.
+    cache.set("default-timeout", 1)
+    client = cache._cache.get_client(write=False)
+    assert 0 < client.ttl(cache.make_and_validate_key("default-timeout")) <= 300
+    cache.delete("default-timeout")
