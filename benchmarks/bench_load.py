@@ -347,6 +347,9 @@ def main() -> None:
             warm_up(users, args.warmup)
             results["bekwaam"].append(run_load(users, args.seconds))
             stop(bekwaam)
+            if results["bekwaam"][-1]["errors"]:  # say why, not only how many
+                log = (work / "bekwaam.log").read_text(errors="replace")
+                print(log[-4000:], file=sys.stderr, flush=True)
             hello_rps = results["hello"][-1]["rps"]
             for server in ("hello", "bekwaam"):
                 line = {

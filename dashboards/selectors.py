@@ -44,6 +44,7 @@ from assessments.selectors import (
     Stage,
     werkproces_counts,
 )
+from config.links import fill, open_url
 from organisation.models import Cohort, Enrolment, Leerbedrijf, User
 from organisation.permissions import visible_cohorts
 from portfolios.models import EvidenceEvent, FeasibilityEvent
@@ -522,10 +523,9 @@ def dashboard_for(
     rows = student_rows(cohort=cohort, werkprocessen=werkprocessen, today=today)
     links = can_open_portfolios(user)
     if links:
-        # One reverse() for the klas, not one per student: ".../0/" without the "0/".
-        base = reverse("portfolios:portfolio", args=[0])[:-2]
+        portfolio_url = open_url("portfolios:portfolio")  # one reverse() per klas
         for row in rows:
-            row.portfolio_url = f"{base}{row.enrolment.pk}/"
+            row.portfolio_url = fill(portfolio_url, row.enrolment.pk)
     rows = _sort(rows, "naam")
     signals = _signals(cohort, rows, filters, today, links)
     flagged = None

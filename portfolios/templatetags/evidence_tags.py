@@ -6,12 +6,10 @@ row cost the inbox about a tenth of its CPU. tests/portfolios/test_form_fields.p
 the two.
 """
 
-from urllib.parse import quote
-
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import RFC3986_SUBDELIMS
+
+from config import links
 
 register = template.Library()
 
@@ -37,20 +35,13 @@ def status_badge(status, label):
     )
 
 
-# What reverse() gets for the value a row fills in: it matches both <int:…> and <str:…>.
-SLOT = "0000000000"
-
-
 @register.simple_tag
 def row_url(name, *args):
     """``{% row_url 'portfolios:evidence' as evidence_url %}`` … ``{{ evidence_url|fill:pk }}``:
-    one reverse() per page for a URL that every row of a long list links to, its last
-    argument left open. A reverse() per row was a tenth of the portfolio's template time."""
-    return reverse(name, args=[*args, SLOT])
+    one reverse() per page for a URL that every row of a long list links to (config.links)."""
+    return links.open_url(name, *args)
 
 
 @register.filter
 def fill(pattern: str, value) -> str:
-    """The row's value in the open slot, quoted as reverse() quotes it."""
-    head, _slot, tail = pattern.rpartition(SLOT)
-    return head + quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@") + tail
+    return links.fill(pattern, value)

@@ -12,13 +12,14 @@ from html import escape
 from itertools import groupby
 
 from django import template
-from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
+
+from config import links
 
 from .evidence_tags import status_badge
 
@@ -52,6 +53,7 @@ def inbox_groups(rows, evidence_query):
         "submitted_label": escape(gettext("Ingediend")),
         "status_label": escape(gettext("Status")),
         "query": escape(evidence_query),
+        "evidence_url": links.open_url("portfolios:evidence"),
         "datetime_format": get_format("DATETIME_FORMAT"),
         # Nearly every row in the inbox has the same status.
         "badges": cache(status_badge),
@@ -83,7 +85,7 @@ def _row(row, shared) -> str:
         pk=evidence.pk,
         # The template's blocktranslate msgid, so its translation still applies.
         choose=gettext("Kies „%(title)s”") % {"title": escape(row.title)},
-        url=escape(reverse("portfolios:evidence", args=[evidence.pk])) + shared["query"],
+        url=escape(links.fill(shared["evidence_url"], evidence.pk)) + shared["query"],
         title=escape(row.title),
         version=version,
         codes=escape(evidence.werkproces_codes),
