@@ -274,6 +274,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Template fragments that depend only on the code, the role, the page and the language
+# (templates/base.html): kept per process, so they cost no round trip to Redis and a new
+# release, which starts new processes, never serves the old release's fragments.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 # The embedded default serves static files straight from the finders; production runs
 # collectstatic and lets nginx serve them.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)

@@ -4,6 +4,7 @@ a write still lands, each read a miss; with Redis there, what is cached is read 
 import socket
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from qualifications.models import Werkproces
@@ -11,12 +12,13 @@ from qualifications.models import Werkproces
 
 def redis_cache(location: str) -> dict:
     return {
+        **settings.CACHES,
         "default": {
             "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": "bekwaam-test",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
 
 
