@@ -35,13 +35,7 @@ def status_badge(status, label):
     )
 
 
-@register.simple_tag
-def row_url(name, *args):
-    """``{% row_url 'portfolios:evidence' as evidence_url %}`` … ``{{ evidence_url|fill:pk }}``:
-    one reverse() per page for a URL that every row of a long list links to (config.links)."""
-    return links.open_url(name, *args)
-
-
-@register.filter
-def fill(pattern: str, value) -> str:
-    return links.fill(pattern, value)
+# ``{% row_url 'portfolios:evidence' as evidence_url %}`` … ``{{ evidence_url|fill:pk }}``:
+# one reverse() per page for a URL that every row of a long list links to (config.links).
+register.simple_tag(links.open_url, name="row_url")
+register.filter("fill", links.fill)
