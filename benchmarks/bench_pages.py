@@ -35,13 +35,20 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_dashboard import _pg_admin, analyze, setup_django, throwaway_database  # noqa: E402
+from bench_dashboard import (  # noqa: E402
+    _pg_admin,
+    analyze,
+    as_served,
+    setup_django,
+    throwaway_database,
+)
 
 
 def measure(client, url: str, repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    as_served()
     for _ in range(3):
         assert client.get(url).status_code == 200, url
     cpu, wall = [], []

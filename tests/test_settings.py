@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +91,44 @@ def test_embedded_default_needs_no_broker():
 def test_browser_language_does_not_override_dutch_default(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Inloggen bij Bekwaam" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_postgres_planner_settings():
+    # No JIT (it compiled for longer than the dashboards' queries ran) and the planner's
+    # cost of a random read as for data in memory or on SSD (config/settings.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_database_url_options_override_the_planner_settings():
+    # A server tuned otherwise says so in DATABASE_URL; its options come last and win.
+    url = settings.DATABASES["default"]
+    database_url = (
+        f"postgres://{url['USER']}@{url['HOST']}:{url['PORT'] or 5432}/postgres"
+        "?options=-c%20random_page_cost%3D2"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--verbosity",
+            "0",
+            "-c",
+            "from django.db import connection\n"
+            "c = connection.cursor(); c.execute('SHOW random_page_cost'); print(c.fetchone()[0])\n"
+            "c.execute('SHOW jit'); print(c.fetchone()[0])",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "off"]
