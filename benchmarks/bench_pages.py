@@ -67,21 +67,50 @@ def measure(client, url: str, repeat: int) -> dict:
     }
 
 
-def hello_baseline(repeat: int) -> float:
-    """CPU of a bare view through the full middleware stack, signed in."""
+def common_pages() -> list[tuple[str, str, str]]:
+    """(page, username, url) of the pages people open most, on seed_demo's data."""
+    from organisation.models import Cohort, Enrolment
+    from portfolios.models import Evidence
+
+    enrolment = Enrolment.objects.get(student__username="student")
+    evidence = Evidence.objects.filter(enrolment=enrolment).order_by("pk").first()
+    code = evidence.werkproces.code
+    cohort = Cohort.objects.get(name="OMS-3A")
+    return [
+        ("portfolio", "student", f"/portfolio/{enrolment.pk}/"),
+        ("werkproces", "student", f"/portfolio/{enrolment.pk}/{code}/"),
+        ("evidence_form", "student", f"/portfolio/{enrolment.pk}/{code}/bewijs-toevoegen/"),
+        ("evidence_detail", "student", f"/portfolio/bewijs/{evidence.pk}/"),
+        ("inbox", "praktijkopleider", "/portfolio/inbox/"),
+        ("klas_dashboard", "docent", f"/klassen/{cohort.pk}/"),
+        # The other pages of the mixed load (bench_load.py).
+        ("student_list", "praktijkopleider", "/portfolio/"),
+        ("klassen", "docent", "/klassen/"),
+    ]
+
+
+def add_hello_view() -> str:
+    """A bare view returning "hello", reached through the full middleware stack."""
     from django.http import HttpResponse
-    from django.test import Client
     from django.urls import clear_url_caches, path
 
     import config.urls
 
     config.urls.urlpatterns.insert(0, path("bench-hello/", lambda r: HttpResponse("hello")))
     clear_url_caches()
+    return "/bench-hello/"
+
+
+def hello_baseline(repeat: int) -> float:
+    """CPU of a bare view through the full middleware stack, signed in."""
+    from django.test import Client
+
     from organisation.models import User
 
+    url = add_hello_view()
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="student"))
-    return measure(client, "/bench-hello/", repeat)["cpu_median_ms"]
+    return measure(client, url, repeat)["cpu_median_ms"]
 
 
 def main() -> None:
@@ -95,28 +124,14 @@ def main() -> None:
         from django.core.management import call_command
         from django.test import Client
 
-        from organisation.models import Cohort, Enrolment, User
-        from portfolios.models import Evidence
+        from organisation.models import Cohort, User
 
         started = time.perf_counter()
         call_command("seed_demo", students=args.students, verbosity=0)
         seeded = time.perf_counter() - started
         analyze()
-        enrolment = Enrolment.objects.get(student__username="student")
-        evidence = Evidence.objects.filter(enrolment=enrolment).order_by("pk").first()
-        code = evidence.werkproces.code
+        pages = common_pages()
         cohort = Cohort.objects.get(name="OMS-3A")
-        pages = [
-            ("portfolio", "student", f"/portfolio/{enrolment.pk}/"),
-            ("werkproces", "student", f"/portfolio/{enrolment.pk}/{code}/"),
-            ("evidence_form", "student", f"/portfolio/{enrolment.pk}/{code}/bewijs-toevoegen/"),
-            ("evidence_detail", "student", f"/portfolio/bewijs/{evidence.pk}/"),
-            ("inbox", "praktijkopleider", "/portfolio/inbox/"),
-            ("klas_dashboard", "docent", f"/klassen/{cohort.pk}/"),
-            # The other pages of the mixed load (bench_load.py).
-            ("student_list", "praktijkopleider", "/portfolio/"),
-            ("klassen", "docent", "/klassen/"),
-        ]
         hello = hello_baseline(args.repeat)
         for page, username, url in pages:
             client = Client(HTTP_HOST="localhost")
