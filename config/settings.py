@@ -142,7 +142,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # random_page_cost 1.1, not PostgreSQL's 4 (made for spinning disks): a school's data
     # is read from memory or SSD, and with 4 the planner hashed the whole school's
     # bewijsstukken, links and sign-offs for one large klas instead of following the
-    # indexes from its students (the klas of 3 000 in a school of 13 000: 219 -> 181 ms).
+    # indexes from its students (the klas of 3 000 in a school of 13 000: 220 -> 190 ms).
     # Put before any options the DATABASE_URL carries (e.g. ?options=-c search_path=...),
     # so that a server tuned otherwise can say so there: the last -c wins.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
