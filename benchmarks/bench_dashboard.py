@@ -81,6 +81,16 @@ def throwaway_database() -> tuple[str, str | None]:
     return "postgresql", bench_url
 
 
+def drop_throwaway(drop_url: str | None) -> None:
+    """Drop the database throwaway_database() made (nothing to do for SQLite)."""
+    if drop_url:
+        from django.db import connections
+
+        connections.close_all()
+        name = urlsplit(drop_url).path.lstrip("/")
+        _pg_admin(drop_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -152,19 +162,21 @@ def seed_cohort(qualification, size: int, school, docent, po, tag: str = ""):
     )
     cohort.mentors.add(docent)
     password = _password(make_password)
+    names = [f"{prefix}{i:05d}" for i in range(size)]
     User.objects.bulk_create(
         [
             User(
-                username=f"{prefix}{i:05d}",
+                username=name,
                 first_name=f"Student{i}",
                 last_name=f"Bench{size}",
                 role=User.Role.STUDENT,
                 password=password,
             )
-            for i in range(size)
+            for i, name in enumerate(names)
         ]
     )
-    users = list(User.objects.filter(username__startswith=prefix).order_by("username"))
+    # By the exact names: "s30-" is also the start of the baseline klas's "s30-baseline-".
+    users = list(User.objects.filter(username__in=names).order_by("username"))
     Enrolment.objects.bulk_create(
         [
             Enrolment(student=u, qualification=qualification, cohort=cohort, started_on=today)
@@ -533,12 +545,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        if drop_url:
-            from django.db import connections
-
-            connections.close_all()
-            name = urlsplit(drop_url).path.lstrip("/")
-            _pg_admin(drop_url, f'DROP DATABASE IF EXISTS "{name}"')
+        drop_throwaway(drop_url)
 
 
 if __name__ == "__main__":

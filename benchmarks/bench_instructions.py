@@ -39,11 +39,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_dashboard import _pg_admin, analyze, setup_django, throwaway_database  # noqa: E402
+from bench_dashboard import analyze, drop_throwaway, setup_django, throwaway_database  # noqa: E402
 from bench_pages import add_hello_view, common_pages  # noqa: E402
 
 
@@ -155,12 +154,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        if drop_url:
-            from django.db import connections
-
-            connections.close_all()
-            name = urlsplit(drop_url).path.lstrip("/")
-            _pg_admin(drop_url, f'DROP DATABASE IF EXISTS "{name}"')
+        drop_throwaway(drop_url)
 
 
 if __name__ == "__main__":

@@ -31,14 +31,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_dashboard import (  # noqa: E402
-    _pg_admin,
     analyze,
     as_served,
+    drop_throwaway,
     setup_django,
     throwaway_database,
 )
@@ -156,12 +155,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        if drop_url:
-            from django.db import connections
-
-            connections.close_all()
-            name = urlsplit(drop_url).path.lstrip("/")
-            _pg_admin(drop_url, f'DROP DATABASE IF EXISTS "{name}"')
+        drop_throwaway(drop_url)
 
 
 if __name__ == "__main__":
