@@ -4,7 +4,8 @@ bench_pages.py times the same pages in CPU milliseconds, and on a shared 2-core 
 same code takes from 1× to 1.8× as long from one minute to the next (a plain Python loop of
 3 million additions: 111 to 203 ms, seconds apart). An instruction count does not move with
 the machine: valgrind's callgrind counts what the Django process executes, so a change of a
-few per cent is visible and a before/after can be compared across days and machines.
+few per cent is visible and a before/after can be compared across days (and machines with the
+same Python and libraries).
 
 Seeds a throwaway database with ``seed_demo --students N`` (as bench_pages.py), then, per
 page, starts one Django process under ``valgrind --tool=callgrind --instr-atstart=no``: it
