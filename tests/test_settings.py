@@ -108,9 +108,9 @@ def test_postgres_planner_settings():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_database_url_options_override_the_planner_settings():
     # A server tuned otherwise says so in DATABASE_URL; its options come last and win.
-    url = settings.DATABASES["default"]
+    default = settings.DATABASES["default"]
     database_url = (
-        f"postgres://{url['USER']}@{url['HOST']}:{url['PORT'] or 5432}/postgres"
+        f"postgres://{default['USER']}@{default['HOST']}:{default['PORT'] or 5432}/postgres"
         "?options=-c%20random_page_cost%3D2"
     )
     result = subprocess.run(

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("BEKWAAM_CHROMIUM", "/usr/bin/chromium"))
@@ -113,8 +114,6 @@ def login(page, live_server, username, password):
 
 def open_account_menu(page):
     """Open the account menu (name, password, logout), unfolding the navbar on a phone."""
-    from playwright.sync_api import expect
-
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
