@@ -12,6 +12,11 @@ klas dashboard. One JSON line per round and a summary:
     {"benchmark": "mixed_load_summary", "ratio": 0.07, "bekwaam_rps": ..., "hello_rps": ...,
      "bekwaam_p95_ms": ..., "errors": 0}
 
+--ceiling adds a third server to every round: the same app with the three student pages
+served from an ideal cache that is never invalidated (ideal_cache_wsgi.py; not correct, a
+benchmark only), printed as "ideal_cache" with its ratio: how far caching rendered pages
+could take the mix at best.
+
 Bounded: --rounds rounds of --seconds seconds each (after --warmup untimed passes over every
 user's pages, so a freshly started worker's imports and template compilation are not
 timed), 127.0.0.1 only. About three minutes with the defaults, most of it seed_demo.
@@ -269,6 +274,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--warmup", type=int, default=1, help="untimed passes over every page")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also run Bekwaam with the student pages from an ideal cache (ideal_cache_wsgi)",
+    )
     args = parser.parse_args()
     client = args.client
     if client == "auto":
@@ -350,8 +360,22 @@ def main() -> None:
             if results["bekwaam"][-1]["errors"]:  # say why, not only how many
                 log = (work / "bekwaam.log").read_text(errors="replace")
                 print(log[-4000:], file=sys.stderr, flush=True)
+            if args.ceiling:
+                ideal = start(
+                    gunicorn("ideal_cache_wsgi:application", bekwaam_port),
+                    hello_env,
+                    bekwaam_port,
+                    work / "ideal.log",
+                )
+                # Three passes: with a per-process cache each worker fills its own.
+                warm_up(users, max(args.warmup, 3))
+                results.setdefault("ideal_cache", []).append(run_load(users, args.seconds))
+                stop(ideal)
+                if results["ideal_cache"][-1]["errors"]:
+                    log = (work / "ideal.log").read_text(errors="replace")
+                    print(log[-4000:], file=sys.stderr, flush=True)
             hello_rps = results["hello"][-1]["rps"]
-            for server in ("hello", "bekwaam"):
+            for server in ("hello", "bekwaam", "ideal_cache")[: 3 if args.ceiling else 2]:
                 line = {
                     "benchmark": "mixed_load",
                     "round": round_number,
@@ -361,7 +385,7 @@ def main() -> None:
                     "seconds": args.seconds,
                     **results[server][-1],
                 }
-                if server == "bekwaam":  # against the hello of the same round
+                if server != "hello":  # against the hello of the same round
                     line.update(
                         baseline="hello",
                         baseline_rps=hello_rps,
@@ -379,6 +403,14 @@ def main() -> None:
             "errors": sum(r["errors"] for r in results["bekwaam"]),
         }
         summary["ratio"] = round(summary["bekwaam_rps"] / summary["hello_rps"], 3)
+        if args.ceiling:
+            rps = statistics.median(r["rps"] for r in results["ideal_cache"])
+            summary.update(
+                ideal_cache_rps=rps,
+                ideal_cache_ratio=round(rps / summary["hello_rps"], 3),
+                ideal_cache_p95_ms=statistics.median(r["p95_ms"] for r in results["ideal_cache"]),
+                ideal_cache_errors=sum(r["errors"] for r in results["ideal_cache"]),
+            )
         print(json.dumps(summary), flush=True)
     finally:
         if drop:
