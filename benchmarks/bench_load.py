@@ -15,7 +15,7 @@ klas dashboard. One JSON line per round and a summary:
 --ceiling adds a third server to every round: the same app with the three student pages
 served from an ideal cache that is never invalidated (ideal_cache_wsgi.py; not correct, a
 benchmark only), printed as "ideal_cache" with its ratio: how far caching rendered pages
-could take the mix at best.
+could take the mix at best (--ceiling page: whole pages, base.html included).
 
 Bounded: --rounds rounds of --seconds seconds each (after --warmup untimed passes over every
 user's pages, so a freshly started worker's imports and template compilation are not
@@ -276,8 +276,11 @@ def main() -> None:
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--ceiling",
-        action="store_true",
-        help="also run Bekwaam with the student pages from an ideal cache (ideal_cache_wsgi)",
+        nargs="?",
+        const="content",
+        choices=["content", "page"],
+        help="also run Bekwaam with the student pages from an ideal cache (ideal_cache_wsgi): "
+        "their content in a freshly rendered base.html (default), or the whole page",
     )
     args = parser.parse_args()
     client = args.client
@@ -363,7 +366,7 @@ def main() -> None:
             if args.ceiling:
                 ideal = start(
                     gunicorn("ideal_cache_wsgi:application", bekwaam_port),
-                    hello_env,
+                    {**hello_env, "BENCH_IDEAL_CACHE": args.ceiling},
                     bekwaam_port,
                     work / "ideal.log",
                 )
@@ -404,6 +407,7 @@ def main() -> None:
         }
         summary["ratio"] = round(summary["bekwaam_rps"] / summary["hello_rps"], 3)
         if args.ceiling:
+            summary["ideal_cache"] = args.ceiling
             rps = statistics.median(r["rps"] for r in results["ideal_cache"])
             summary.update(
                 ideal_cache_rps=rps,

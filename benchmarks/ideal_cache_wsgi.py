@@ -15,8 +15,13 @@ in fresh and this one serves again (checked once by hand at stop 23; an outsider
 404). The other pages of the mix (inbox, lists, klas dashboard) run as in
 the app.
 
+BENCH_IDEAL_CACHE=page goes one step further: the whole response is kept per session and
+address (and unread count, for the bell), so a hit skips base.html as well; what remains is
+the middleware, the access check, the version query and the cache read. A correct cache of
+that kind would also have to keep CSRF tokens, messages and the language right per request.
+
 Run by bench_load.py (gunicorn "ideal_cache_wsgi:application" with benchmarks/ on
-PYTHONPATH); not imported by the app or its tests.
+PYTHONPATH; BENCH_IDEAL_CACHE=content or page); not imported by the app or its tests.
 """
 
 import os
@@ -34,8 +39,11 @@ from django.template import engines  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
 
 import portfolios.views  # noqa: E402
+from notifications.selectors import unread_count  # noqa: E402
 from organisation.models import Enrolment  # noqa: E402
 from organisation.permissions import get_enrolment_for_user, is_owner  # noqa: E402
+
+WHOLE_PAGE = os.environ.get("BENCH_IDEAL_CACHE") == "page"
 
 TITLE = re.compile(r"<title>(.*?) · Bekwaam</title>", re.S)
 MAIN = re.compile(r'<main id="main"[^>]*>(.*)</main>', re.S)
@@ -54,14 +62,23 @@ def ideal(view):
             return view(request, enrolment_pk, *args, **kwargs)
         # Stands for reading the version of this student's pages.
         Enrolment.objects.filter(pk=enrolment.pk).values_list("pk").first()
-        key = f"bench-ideal:{request.user.pk}:{request.path}"
+        if WHOLE_PAGE:
+            bell = unread_count(user=request.user)
+            key = f"bench-ideal:{request.session.session_key}:{request.path}:{bell}"
+        else:
+            key = f"bench-ideal:{request.user.pk}:{request.path}"
         hit = cache.get(key)
         if hit is None:
             response = view(request, enrolment_pk, *args, **kwargs)
             if response.status_code == 200:
                 html = response.content.decode()
-                cache.set(key, (TITLE.search(html)[1], MAIN.search(html)[1]), None)
+                if WHOLE_PAGE:
+                    cache.set(key, html, None)
+                else:
+                    cache.set(key, (TITLE.search(html)[1], MAIN.search(html)[1]), None)
             return response
+        if WHOLE_PAGE:
+            return HttpResponse(hit)
         title, content = hit
         context = {"title": mark_safe(title), "content": mark_safe(content)}  # noqa: S308
         return HttpResponse(SHELL.render(context, request))
