@@ -12,8 +12,7 @@ cache read, and the page around the cached content (base.html: the per-person ac
 CSRF tokens, messages). A hit is the page the view renders, byte for byte apart from
 whitespace, CSRF tokens and the form's one-time token, which a real cache would have to put
 in fresh and this one serves again (checked once by hand at stop 23; an outsider still got
-404). The other pages of the mix (inbox, lists, klas dashboard) run as in
-the app.
+404). The other pages of the mix (inbox, lists, klas dashboard) run as in the app.
 
 BENCH_IDEAL_CACHE=page goes one step further: the whole response is kept per session and
 address (and unread count, for the bell), so a hit skips base.html as well; what remains is
