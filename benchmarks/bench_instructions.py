@@ -56,7 +56,7 @@ def child(username: str, url: str, requests: int) -> None:
 
     django.setup()
     if os.environ.get("BENCH_IDEAL_CACHE"):
-        import ideal_cache_wsgi  # noqa: F401 (serves the student pages from its cache)
+        import ideal_cache  # noqa: F401 (serves the student pages from its cache)
     from django.test import Client
 
     from organisation.models import User
@@ -111,7 +111,7 @@ def main() -> None:
         nargs="?",
         const="content",
         choices=["content", "page"],
-        help="count the student pages served from bench_load's ideal cache (ideal_cache_wsgi)",
+        help="count the student pages served from bench_load's ideal cache (ideal_cache.py)",
     )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()

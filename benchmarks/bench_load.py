@@ -13,7 +13,7 @@ klas dashboard. One JSON line per round and a summary:
      "bekwaam_p95_ms": ..., "errors": 0}
 
 --ceiling adds a third server to every round: the same app with the three student pages
-served from an ideal cache that is never invalidated (ideal_cache_wsgi.py; not correct, a
+served from an ideal cache that is never invalidated (ideal_cache.py; not correct, a
 benchmark only), printed as "ideal_cache" with its ratio: how far caching rendered pages
 could take the mix at best (--ceiling page: whole pages, base.html included).
 
@@ -248,6 +248,12 @@ def load_wrk(users: list[tuple[requests.Session | None, list[str]]], seconds: fl
     }
 
 
+def say_why(result: dict, log: Path) -> None:
+    """A round with errors prints the end of its server's log: why, not only how many."""
+    if result["errors"]:
+        print(log.read_text(errors="replace")[-4000:], file=sys.stderr, flush=True)
+
+
 def warm_up(users: list[tuple[requests.Session | None, list[str]]], passes: int) -> None:
     """Every user's pages once per pass before timing, from a few threads: a freshly started
     gunicorn worker imports, compiles templates and connects on its first requests, which a
@@ -279,7 +285,7 @@ def main() -> None:
         nargs="?",
         const="content",
         choices=["content", "page"],
-        help="also run Bekwaam with the student pages from an ideal cache (ideal_cache_wsgi): "
+        help="also run Bekwaam with the student pages from an ideal cache (ideal_cache.py): "
         "their content in a freshly rendered base.html (default), or the whole page",
     )
     args = parser.parse_args()
@@ -326,7 +332,9 @@ def main() -> None:
         os.sync()
         bekwaam_port, hello_port = free_port(), free_port()
         hello_env = {**env, "PYTHONPATH": str(ROOT / "benchmarks")}
-        results = {"bekwaam": [], "hello": []}
+        results = {"hello": [], "bekwaam": []}
+        if args.ceiling:
+            results["ideal_cache"] = []
         bekwaam = start(
             gunicorn("config.wsgi:application", bekwaam_port),
             env,
@@ -360,9 +368,7 @@ def main() -> None:
             warm_up(users, args.warmup)
             results["bekwaam"].append(run_load(users, args.seconds))
             stop(bekwaam)
-            if results["bekwaam"][-1]["errors"]:  # say why, not only how many
-                log = (work / "bekwaam.log").read_text(errors="replace")
-                print(log[-4000:], file=sys.stderr, flush=True)
+            say_why(results["bekwaam"][-1], work / "bekwaam.log")
             if args.ceiling:
                 ideal = start(
                     gunicorn("ideal_cache_wsgi:application", bekwaam_port),
@@ -372,13 +378,11 @@ def main() -> None:
                 )
                 # Three passes: with a per-process cache each worker fills its own.
                 warm_up(users, max(args.warmup, 3))
-                results.setdefault("ideal_cache", []).append(run_load(users, args.seconds))
+                results["ideal_cache"].append(run_load(users, args.seconds))
                 stop(ideal)
-                if results["ideal_cache"][-1]["errors"]:
-                    log = (work / "ideal.log").read_text(errors="replace")
-                    print(log[-4000:], file=sys.stderr, flush=True)
+                say_why(results["ideal_cache"][-1], work / "ideal.log")
             hello_rps = results["hello"][-1]["rps"]
-            for server in ("hello", "bekwaam", "ideal_cache")[: 3 if args.ceiling else 2]:
+            for server in results:
                 line = {
                     "benchmark": "mixed_load",
                     "round": round_number,
