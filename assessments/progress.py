@@ -15,7 +15,7 @@ queryset and enter as a subquery, never as a list of every id.
 from collections.abc import Iterable
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import QuerySet
 
 from organisation.models import Enrolment
@@ -112,7 +112,8 @@ facts AS (
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # Where the ORM would read enrolments: the replica on a page marked for it (config.replica).
+    with connections[router.db_for_read(Enrolment)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.sso_settings import sso_settings, with_sso_form_action
@@ -135,6 +136,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+_planner = "-c jit=off -c random_page_cost=1.1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the dashboards' larger queries cross its cost threshold, and compiling took
     # 28 of 70 ms of such a query, every time (EXPLAIN ANALYZE). A web app's queries are
@@ -146,8 +148,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Put before any options the DATABASE_URL carries (e.g. ?options=-c search_path=...),
     # so that a server tuned otherwise can say so there: the last -c wins.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _planner = "-c jit=off -c random_page_cost=1.1"
     _options["options"] = f"{_planner} {_options.get('options', '')}".strip()
+# A PostgreSQL streaming replica for the dashboards (config.replica): with no replica, or
+# while migrating as the owner, every query goes to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL and not DATABASE_AS_OWNER:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL streaming replica")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    _replica_options = DATABASES["replica"]["OPTIONS"].get("options", "")
+    DATABASES["replica"]["OPTIONS"]["options"] = f"{_planner} {_replica_options}".strip()
+    # Tests run on one database: the replica is the primary there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+    _auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    MIDDLEWARE.insert(_auth + 1, "config.replica.ReplicaPinMiddleware")
+BEKWAAM_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("BEKWAAM_REPLICA_MAX_LAG_SECONDS", "30"))
+BEKWAAM_REPLICA_CHECK_SECONDS = float(os.environ.get("BEKWAAM_REPLICA_CHECK_SECONDS", "5"))
+BEKWAAM_REPLICA_PIN_SECONDS = int(os.environ.get("BEKWAAM_REPLICA_PIN_SECONDS", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -14,7 +14,7 @@ rank), to sort by without carrying the moment itself.
 
 import datetime
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, Max, QuerySet, Window
 from django.db.models.functions import Coalesce, DenseRank, Greatest, TruncDate
 
@@ -81,7 +81,8 @@ def roster(cohort: Cohort, today: datetime.date) -> Roster:
 FROM ({names_sql}) n
 LEFT JOIN ({bpv_sql}) b ON b.bpv_enrolment = n.pk
 LEFT JOIN ({activity_sql}) a ON a.enrolment_id = n.pk"""  # noqa: S608
-    with connection.cursor() as cursor:
+    # Where the ORM would read enrolments: the replica on a page marked for it (config.replica).
+    with connections[router.db_for_read(Enrolment)].cursor() as cursor:
         cursor.execute(sql, [*names_params, *bpv_params, *activity_params])
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":

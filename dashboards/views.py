@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from config.replica import reads_from_replica
 from organisation.models import User
 from organisation.permissions import get_cohort_for_user, is_school_wide, visible_cohorts
 from qualifications.models import Qualification
@@ -54,6 +55,7 @@ def _int_or_none(value):
 
 @require_GET
 @login_required
+@reads_from_replica
 def cohort_list(request):
     _require_staff(request.user)
     cohort_pk = _int_or_none(request.GET.get("klas"))
@@ -91,6 +93,7 @@ def cohort_list(request):
 
 @require_GET
 @login_required
+@reads_from_replica
 def school_overview(request):
     if not is_school_wide(request.user):
         raise Http404
@@ -243,6 +246,7 @@ def _signals_list(dashboard, links: dict[str, str] | None = None) -> SafeString:
 
 @require_GET
 @login_required
+@reads_from_replica
 def cohort_dashboard(request, pk: int):
     cohort = get_cohort_for_user(request.user, pk)
     dashboard = dashboard_for(
@@ -328,6 +332,7 @@ def _export_name(dashboard, ext: str) -> str:
 
 @require_GET
 @login_required
+@reads_from_replica
 def cohort_export_csv(request, pk: int):
     cohort = get_cohort_for_user(request.user, pk)
     dashboard = dashboard_for(
@@ -345,6 +350,7 @@ def cohort_export_csv(request, pk: int):
 
 @require_GET
 @login_required
+@reads_from_replica
 def cohort_export_xlsx(request, pk: int):
     from openpyxl import Workbook  # noqa: PLC0415 - only the XLSX export needs the writer
 

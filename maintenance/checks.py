@@ -28,3 +28,19 @@ def shared_secret_key(app_configs, **kwargs):
         for name, why in PER_NODE_SECRETS.items()
         if not os.environ.get(name)
     ]
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def replica_pins_are_shared(app_configs, **kwargs):
+    """Who wrote a moment ago reads from the primary (config.replica); that is remembered in
+    the cache, which only Redis shares between nodes."""
+    if not settings.DATABASE_REPLICA_URL or settings.CACHE_URL:
+        return []
+    return [
+        checks.Warning(
+            "DATABASE_REPLICA_URL is set but CACHE_URL is not: after a write, a person's next "
+            "page on another node or worker process may read the replica and not show it yet.",
+            hint="Set CACHE_URL to the Redis every web node shares.",
+            id="bekwaam.W002",
+        )
+    ]

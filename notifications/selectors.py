@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 
+from config.replica import on_primary
+
 from .models import Notification
 
 
@@ -30,7 +32,9 @@ def unread_count(*, user) -> int:
     key = unread_cache_key(user.pk)
     count = cache.get(key) if seconds else None
     if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        # Cached for other pages: from the primary, even on a page read from the replica.
+        with on_primary():
+            count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         if seconds:
             cache.set(key, count, seconds)
     return count

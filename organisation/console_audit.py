@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_GET
 
+from config.replica import reads_from_replica
+
 from .console_common import beheerder_required, page_of
 from .console_forms import AuditFilterForm
 from .models import AuditEntry
@@ -63,6 +65,7 @@ def _when(value) -> str:
 
 @require_GET
 @beheerder_required
+@reads_from_replica
 def audit(request):
     """Two streams: sign-ins, refusals and downloads (ours), and changes (django-auditlog)."""
     form = AuditFilterForm(request.GET or None)

@@ -30,6 +30,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from config.replica import on_primary
+
 from .models import Criterion, Dossier, Kerntaak, Qualification, Werkproces
 from .selectors import KerntaakView, applies_to, kerntaken_with_werkprocessen
 
@@ -95,7 +97,10 @@ def dossier_tree(qualification: Qualification) -> DossierTree:
     key = f"qualifications:tree:{SCHEMA}:{generation}:{qualification.pk}{mark}"
     tree = cache.get(key)
     if tree is None:
-        tree = _read(qualification)
+        # Kept for other requests: read from the primary even on a page that reads from
+        # the replica, or a replica behind an import would keep the old tree in the cache.
+        with on_primary():
+            tree = _read(qualification)
         cache.set(key, tree, _timeout())
     qualification._dossier_tree = (generation, tree)
     return tree
