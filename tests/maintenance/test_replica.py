@@ -94,7 +94,13 @@ def test_dashboards_read_from_the_replica_until_it_is_behind_gone_or_you_wrote(p
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/healthz", processes)
         docent, _ = login(base, "docent", DEMO_PASSWORD)
+        beheerder, _ = login(base, "beheerder", DEMO_PASSWORD)
         time.sleep(PIN + 0.5)  # signing in was a POST: let that pin run out
+
+        def sign_ins_in_the_audit_log(username: str) -> bool:
+            page = beheerder.get(f"{base}/school/auditlog/?username={username}", timeout=10)
+            assert page.status_code == 200, processes.logs()
+            return "Niets gevonden." not in page.text
 
         def dashboard() -> str:
             response = docent.get(f"{base}/klassen/{cohort_pk}/", timeout=10)
@@ -107,6 +113,12 @@ def test_dashboards_read_from_the_replica_until_it_is_behind_gone_or_you_wrote(p
 
         page = dashboard()
         assert "Sanne" in page and "Rijk" not in page, "the dashboard did not read the replica"
+        # The praktijkopleider signs in (an audit row on the primary): the beheerder's audit
+        # log, read from the replica, does not show it yet.
+        login(base, "praktijkopleider", DEMO_PASSWORD)
+        assert not sign_ins_in_the_audit_log("praktijkopleider"), (
+            "the audit log did not read the replica"
+        )
         # A page that is not marked reads the primary.
         portfolio = docent.get(f"{base}/portfolio/{enrolment_pk}/", timeout=10)
         assert portfolio.status_code == 200 and "Rijk" in portfolio.text
@@ -143,6 +155,7 @@ def test_dashboards_read_from_the_replica_until_it_is_behind_gone_or_you_wrote(p
             assert "Rosa" in dashboard(), "with the replica gone, the primary was not read"
         klassen = docent.get(f"{base}/klassen/", timeout=10)
         assert klassen.status_code == 200, processes.logs()
+        assert sign_ins_in_the_audit_log("praktijkopleider")
         log = (tmp_path / "gunicorn.log").read_text()
         assert "replica unusable, reading from the primary" in log
         assert "Traceback" not in log, log[-3000:]
