@@ -160,7 +160,9 @@ if DATABASE_REPLICA_URL and not DATABASE_AS_OWNER:
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
-    DATABASES["replica"].setdefault("OPTIONS", {})
+    # A replica host that does not answer costs a page at most two seconds, not the minutes
+    # of a TCP connect; then the primary is read (config.replica).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     _replica_options = DATABASES["replica"]["OPTIONS"].get("options", "")
     DATABASES["replica"]["OPTIONS"]["options"] = f"{_planner} {_replica_options}".strip()
     # Tests run on one database: the replica is the primary there.

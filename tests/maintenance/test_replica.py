@@ -9,6 +9,7 @@ new one when it reads from the primary.
 """
 
 import re
+import socket
 import time
 
 import psycopg
@@ -159,6 +160,27 @@ def test_dashboards_read_from_the_replica_until_it_is_behind_gone_or_you_wrote(p
         log = (tmp_path / "gunicorn.log").read_text()
         assert "replica unusable, reading from the primary" in log
         assert "Traceback" not in log, log[-3000:]
+
+        # A replica host that takes the connection and never answers (a hung server, a
+        # firewall that drops): a second node on it answers within the connect timeout.
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(16)  # the kernel accepts; nobody ever speaks PostgreSQL
+            silent_url = f"postgres://postgres@127.0.0.1:{silent.getsockname()[1]}/bekwaam"
+            second = free_port()
+            argv = [executable(WEB_PROCESS[0]), *WEB_PROCESS[1:], "--bind", f"127.0.0.1:{second}"]
+            env_b = {
+                **env,
+                "DATABASE_REPLICA_URL": silent_url,
+                "BEKWAAM_VAR_DIR": str(tmp_path / "b"),
+            }
+            processes.start("gunicorn-b", [*argv, "--workers", "1"], env_b)
+            wait_for_http(f"http://127.0.0.1:{second}/healthz", processes)
+            for _ in range(2):
+                started = time.monotonic()
+                page = docent.get(f"http://127.0.0.1:{second}/klassen/{cohort_pk}/", timeout=30)
+                assert page.status_code == 200 and "Rosa" in page.text, processes.logs()
+                assert time.monotonic() - started < 5, "a silent replica held the page"
 
 
 def test_router_writes_to_the_primary_and_never_migrates_the_replica():
