@@ -483,6 +483,25 @@ def bench_school(args, vendor, qualification, school, docent, po) -> None:
         )
 
 
+def seed_school():
+    """The dossier, a school, its docent and praktijkopleider, and a Client signed in as
+    the docent: what every klas of these benchmarks is seeded into."""
+    from django.test import Client
+
+    from organisation import services as organisation_services
+    from organisation.models import User
+
+    qualification = seed_dossier()
+    school = organisation_services.school_create(name="Benchmarkschool")
+    docent = User.objects.create_user("bench-docent", role=User.Role.DOCENT)
+    po_user = User.objects.create_user("bench-po", role=User.Role.PRAKTIJKOPLEIDER)
+    bedrijf = organisation_services.leerbedrijf_create(name="Benchmarkbedrijf")
+    po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(docent)
+    return qualification, school, docent, po, client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[30, 300, 1000])
@@ -493,19 +512,7 @@ def main() -> None:
     vendor, drop_url = throwaway_database()
     try:
         setup_django()
-        from django.test import Client
-
-        from organisation import services as organisation_services
-        from organisation.models import User
-
-        qualification = seed_dossier()
-        school = organisation_services.school_create(name="Benchmarkschool")
-        docent = User.objects.create_user("bench-docent", role=User.Role.DOCENT)
-        po_user = User.objects.create_user("bench-po", role=User.Role.PRAKTIJKOPLEIDER)
-        bedrijf = organisation_services.leerbedrijf_create(name="Benchmarkbedrijf")
-        po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(docent)
+        qualification, school, docent, po, client = seed_school()
         if args.school:
             bench_school(args, vendor, qualification, school, docent, po)
         # The same-run baseline of the klas dashboard: a klas of 30 in the same database,

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_dashboard import analyze, as_served, seed_cohort, seed_dossier  # noqa: E402
+from bench_dashboard import analyze, as_served, seed_cohort, seed_school, setup_django  # noqa: E402
 
 from tests.pg_replica import postgres_bindir, primary_and_replica, wait_for_replay  # noqa: E402
 
@@ -100,26 +100,13 @@ def main() -> None:
             # Asked once a second, as a worker under load would ask every 5 s.
             BEKWAAM_REPLICA_CHECK_SECONDS="1",
         )
-        import django
-
-        django.setup()
+        setup_django()  # and migrate the primary
         from django.core.cache import cache
-        from django.core.management import call_command
-        from django.test import Client
+        from django.db import connections
 
         from config.replica import pin_key
-        from organisation import services as organisation_services
-        from organisation.models import User
 
-        call_command("migrate", verbosity=0)
-        qualification = seed_dossier()
-        school = organisation_services.school_create(name="Benchmarkschool")
-        docent = User.objects.create_user("bench-docent", role=User.Role.DOCENT)
-        po_user = User.objects.create_user("bench-po", role=User.Role.PRAKTIJKOPLEIDER)
-        bedrijf = organisation_services.leerbedrijf_create(name="Benchmarkbedrijf")
-        po = organisation_services.praktijkopleider_create(user=po_user, leerbedrijf=bedrijf)
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(docent)
+        qualification, school, docent, po, client = seed_school()
         for size in args.students:
             cohort = seed_cohort(qualification, size, school, docent, po)
             analyze()  # the planner's statistics reach the standby with the rest
@@ -154,7 +141,7 @@ def main() -> None:
                 ),
                 flush=True,
             )
-        django.db.connections.close_all()
+        connections.close_all()
 
 
 if __name__ == "__main__":
