@@ -33,14 +33,17 @@ logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-# How far behind the replica is, in seconds: 0 when it has replayed all it received (an idle
-# primary sends nothing, and must not make the replica look ever further behind), else the
-# time since the last transaction it replayed was committed. A server that is not in recovery
-# (a primary given as the replica) is never behind.
+# How far behind the replica is, in seconds: 0 while it streams from the primary and has
+# replayed all it received (an idle primary sends nothing, and must not make the replica look
+# ever further behind), else the time since the last transaction it replayed was committed.
+# Without a WAL receiver (replication broken) "all it received" says nothing: the primary may
+# have moved on for hours. Any role sees whether the receiver runs (its pid), if no details.
+# A server that is not in recovery (a primary given as the replica) is never behind.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+        AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN 0
     ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
 END
 """

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from django.db import transaction
 from django.utils.connection import ConnectionDoesNotExist
+from psycopg import sql
 
 from config import replica as replica_reads
 from config.replica import ReplicaRouter, on_primary
@@ -142,12 +143,28 @@ def test_dashboards_read_from_the_replica_until_it_is_behind_gone_or_you_wrote(p
         time.sleep(max(0.0, MAX_LAG - (time.monotonic() - written)) + 2 * CHECK + 0.5)
         assert "Rijk" in dashboard(), "a replica behind by more than the limit was read"
 
-        # Caught up again, the replica is read again.
+        # Replication breaks (the replica loses the primary): it replays all it received,
+        # then hears nothing of the primary's changes, and the student is renamed again.
+        # Its last change is older than the limit: the primary is read.
+        with psycopg.connect(replica, autocommit=True) as conn:
+            conninfo = conn.execute("SHOW primary_conninfo").fetchone()[0]
+        execute(replica, "ALTER SYSTEM SET primary_conninfo = ''")
+        execute(replica, "SELECT pg_reload_conf()")
         execute(replica, "SELECT pg_wal_replay_resume()")
+        execute(
+            primary, "UPDATE portfolios_user SET first_name = 'Ruben' WHERE username = 'student'"
+        )
+        time.sleep(2 * CHECK + 0.5)
+        assert "Ruben" in dashboard(), "a replica that lost the primary was read"
+
+        # Replication back and caught up: the replica is read again.
+        restore = sql.SQL("ALTER SYSTEM SET primary_conninfo = {}").format(sql.Literal(conninfo))
+        execute(replica, restore)
+        execute(replica, "SELECT pg_reload_conf()")
         rename_behind_the_replica(primary, replica, "Rosa")
         time.sleep(2 * CHECK)
         page = dashboard()
-        assert "Rijk" in page and "Rosa" not in page, "the caught-up replica was not read again"
+        assert "Ruben" in page and "Rosa" not in page, "the caught-up replica was not read again"
 
         # The replica goes away while its connection is kept: the page is read again from the
         # primary, not an error; and so are the pages after it.
