@@ -69,10 +69,6 @@ class Cluster:
         if (data / "postmaster.pid").exists():
             self.run("pg_ctl", "-D", str(data), "-m", mode, "-w", "stop")
 
-    def log(self, name: str) -> str:
-        path = self.root / f"{name}.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else "(no log)"
-
 
 def _as_user() -> tuple[list[str], int | None]:
     if os.geteuid() != 0:

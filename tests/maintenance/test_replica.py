@@ -47,9 +47,9 @@ FIND = (
 )
 
 
-def execute(url: str, sql: str, params=()) -> None:
+def execute(url: str, statement, params=()) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql, params)
+        conn.execute(statement, params)
 
 
 def rename_behind_the_replica(primary: str, replica: str, first_name: str) -> float:
