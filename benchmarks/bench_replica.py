@@ -25,6 +25,7 @@ Run: .venv/bin/python benchmarks/bench_replica.py [--students 300 3000] [--repea
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -42,8 +43,6 @@ from tests.pg_replica import postgres_bindir, primary_and_replica, wait_for_repl
 
 
 def request(client, url: str) -> dict:
-    import contextlib
-
     from django.db import connections
 
     spent = {alias: [0, 0.0] for alias in ("default", "replica")}

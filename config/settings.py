@@ -127,44 +127,44 @@ TEMPLATES = [
 DATABASE_APP_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASE_MIGRATE_URL = os.environ.get("DATABASE_MIGRATE_URL", "")
 DATABASE_AS_OWNER = env_bool("BEKWAAM_DB_AS_OWNER") and bool(DATABASE_MIGRATE_URL)
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_MIGRATE_URL if DATABASE_AS_OWNER else DATABASE_APP_URL,
+
+
+def _database(url: str) -> dict:
+    """One connection's settings, the same for the primary and the replica."""
+    database = dj_database_url.parse(
+        url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         # A kept connection that PostgreSQL dropped (a restart, a failover) is noticed before
         # a request uses it, so the request gets a new one instead of an error.
         conn_health_checks=True,
     )
-}
-_planner = "-c jit=off -c random_page_cost=1.1"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: the dashboards' larger queries cross its cost threshold, and compiling took
-    # 28 of 70 ms of such a query, every time (EXPLAIN ANALYZE). A web app's queries are
-    # short; JIT pays off only for long analytical ones.
-    # random_page_cost 1.1, not PostgreSQL's 4 (made for spinning disks): a school's data
-    # is read from memory or SSD, and with 4 the planner hashed the whole school's
-    # bewijsstukken, links and sign-offs for one large klas instead of following the
-    # indexes from its students (the klas of 3 000 in a school of 13 000: 220 -> 190 ms).
-    # Put before any options the DATABASE_URL carries (e.g. ?options=-c search_path=...),
-    # so that a server tuned otherwise can say so there: the last -c wins.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_planner} {_options.get('options', '')}".strip()
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: the dashboards' larger queries cross its cost threshold, and compiling took
+        # 28 of 70 ms of such a query, every time (EXPLAIN ANALYZE). A web app's queries are
+        # short; JIT pays off only for long analytical ones.
+        # random_page_cost 1.1, not PostgreSQL's 4 (made for spinning disks): a school's data
+        # is read from memory or SSD, and with 4 the planner hashed the whole school's
+        # bewijsstukken, links and sign-offs for one large klas instead of following the
+        # indexes from its students (the klas of 3 000 in a school of 13 000: 220 -> 190 ms).
+        # Put before any options the URL carries (e.g. ?options=-c search_path=...), so that
+        # a server tuned otherwise can say so there: the last -c wins.
+        options = database.setdefault("OPTIONS", {})
+        planner = "-c jit=off -c random_page_cost=1.1"
+        options["options"] = f"{planner} {options.get('options', '')}".strip()
+    return database
+
+
+DATABASES = {"default": _database(DATABASE_MIGRATE_URL if DATABASE_AS_OWNER else DATABASE_APP_URL)}
 # A PostgreSQL streaming replica for the dashboards (config.replica): with no replica, or
 # while migrating as the owner, every query goes to the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL and not DATABASE_AS_OWNER:
     if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL streaming replica")
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
     # A replica host that does not answer costs a page at most two seconds, not the minutes
     # of a TCP connect; then the primary is read (config.replica).
-    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
-    _replica_options = DATABASES["replica"]["OPTIONS"].get("options", "")
-    DATABASES["replica"]["OPTIONS"]["options"] = f"{_planner} {_replica_options}".strip()
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
     # Tests run on one database: the replica is the primary there.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
