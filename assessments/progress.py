@@ -18,7 +18,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, router
 from django.db.models import QuerySet
 
-from organisation.models import Enrolment
+from organisation.models import Enrolment, User
 from portfolios.models import (
     Evidence,
     EvidenceEvent,
@@ -26,6 +26,7 @@ from portfolios.models import (
     EvidenceStatus,
     SignOffEvent,
 )
+from qualifications.models import Kerntaak, Qualification, Werkproces
 
 from .models import Beoordeling, Vaststelling
 
@@ -131,3 +132,35 @@ def stage_counts(enrolments) -> list[tuple[int, int, int]]:
     sql, params = _facts_sql(enrolment_queryset(enrolments))
     select = "SELECT enrolment_id, stage, COUNT(*) FROM facts GROUP BY enrolment_id, stage"
     return _fetch(sql + select, params)
+
+
+def _cells_at(enrolments, stage: int, select: str, tail: str = "", tail_params=()) -> list[tuple]:
+    """`select` over the cells of these students at `stage`, each joined with its student
+    and werkproces (for the order), and only the werkprocessen of the student's own
+    kwalificatie: the rule of selectors._werkprocessen_by_qualification (the basisdeel and
+    the student's own profieldeel)."""
+    sql, params = _facts_sql(enrolment_queryset(enrolments))
+    sql += f"""SELECT {select}
+FROM facts f
+JOIN {_t(Enrolment)} e ON e.id = f.enrolment_id
+JOIN {_t(User)} u ON u.id = e.student_id
+JOIN {_t(Qualification)} q ON q.id = e.qualification_id
+JOIN {_t(Werkproces)} w ON w.id = f.werkproces_id
+JOIN {_t(Kerntaak)} k ON k.id = w.kerntaak_id
+WHERE f.stage = %s AND k.dossier_id = q.dossier_id
+  AND (k.part <> %s OR k.qualification_id = q.id) {tail}"""  # noqa: S608 - names only
+    return _fetch(sql, [*params, stage, Kerntaak.Part.PROFIELDEEL.value, *tail_params])
+
+
+def count_cells_at(enrolments, stage: int) -> int:
+    """How many (student, werkproces) cells of these students are at `stage`."""
+    return _cells_at(enrolments, stage, "COUNT(*)")[0][0]
+
+
+def cells_at(enrolments, stage: int, *, offset: int, limit: int) -> list[tuple[int, int]]:
+    """(enrolment id, werkproces id) of the cells at `stage`, by student (sort name) and
+    then in dossier order; `limit` of them from `offset`: one page, however many students."""
+    order = """ORDER BY u.sort_name, u.username, e.id, k.position, k.code, w.position, w.code
+LIMIT %s OFFSET %s"""
+    rows = _cells_at(enrolments, stage, "f.enrolment_id, f.werkproces_id", order, [limit, offset])
+    return [(enrolment_id, werkproces_id) for enrolment_id, werkproces_id in rows]

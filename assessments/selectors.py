@@ -1,4 +1,5 @@
-"""Reads for assessments: progress, the assessor's queue, the beoordeling page and results.
+"""Reads for assessments: progress, the beoordeling page and results (the queue and the
+results list, paged, are in lists.py).
 
 progress_for() is the one place that says how far a student is with a werkproces; the
 portfolio page, dashboards and reports all use it, for one or many students at once.
@@ -36,7 +37,7 @@ from .models import (
     SubmittedScore,
     Vaststelling,
 )
-from .permissions import assessable_enrolments, result_enrolments
+from .permissions import result_enrolments
 from .policies import levels_of, policy_for
 
 
@@ -155,44 +156,6 @@ def progress_of(
     report does): one query, per werkproces id."""
     known = _known_states([enrolment])
     return {wp.pk: known.get((enrolment.pk, wp.pk), NOTHING_YET) for wp in werkprocessen}
-
-
-# --- The assessor's queue --------------------------------------------------------------------
-
-
-@dataclass
-class QueueRow:
-    enrolment: Enrolment
-    werkproces: Werkproces
-    handed_in: bool  # this assessor has handed in; in 4-ogen mode the other one has not yet
-
-
-def queue_for(*, user: User) -> list[QueueRow]:
-    """Signed-off werkprocessen of this assessor's students that await a vaststelling."""
-    enrolments = list(
-        assessable_enrolments(user)
-        .select_related("student", "qualification")
-        .order_by("student__sort_name", "student__username", "pk")
-    )
-    progress = progress_for(enrolments=assessable_enrolments(user))
-    werkprocessen = {
-        wp.pk: wp
-        for wps in _werkprocessen_by_qualification(
-            {e.qualification_id for e in enrolments}
-        ).values()
-        for wp in wps
-    }
-    handed_in = set(
-        Submission.objects.filter(
-            assessor=user, beoordeling__enrolment__in=assessable_enrolments(user)
-        ).values_list("beoordeling__enrolment_id", "beoordeling__werkproces_id")
-    )
-    by_pk = {e.pk: e for e in enrolments}
-    return [
-        QueueRow(by_pk[e_id], werkprocessen[wp_id], (e_id, wp_id) in handed_in)
-        for (e_id, wp_id), state in progress.items()
-        if state.stage == Stage.SIGNED_OFF
-    ]
 
 
 # --- The beoordeling page --------------------------------------------------------------------
@@ -450,26 +413,3 @@ def own_results(*, enrolment: Enrolment, own: bool = True) -> list[ResultRow]:
             VersionView(v, list(v.scores.all()))
         )
     return [_explained(row, own=own) for row in rows.values()]
-
-
-@dataclass
-class ResultListRow:
-    enrolment: Enrolment
-    total: int
-    signed_off: int
-    assessed: int
-
-
-def result_enrolments_for(*, user: User) -> list[ResultListRow]:
-    """The students whose results this user may read, with how far each is (progress_for)."""
-    enrolments = list(
-        result_enrolments(user)
-        .select_related("student", "qualification")
-        .order_by("student__sort_name", "student__username", "pk")
-    )
-    counts: dict[int, list[int]] = {e.pk: [0, 0, 0] for e in enrolments}
-    for (enrolment_id, _wp), state in progress_for(enrolments=result_enrolments(user)).items():
-        counts[enrolment_id][0] += 1
-        counts[enrolment_id][1] += state.stage >= Stage.SIGNED_OFF
-        counts[enrolment_id][2] += state.stage == Stage.ASSESSED
-    return [ResultListRow(e, *counts[e.pk]) for e in enrolments]

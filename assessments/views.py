@@ -10,7 +10,7 @@ from config.forms import apply_errors
 from organisation.models import User
 from portfolios.permissions import get_werkproces_for_enrolment
 
-from . import selectors, services
+from . import lists, selectors, services
 from .forms import ScoresForm, initial_for
 from .permissions import get_enrolment_for_assessor, get_result_enrolment_for_user
 
@@ -18,8 +18,8 @@ from .permissions import get_enrolment_for_assessor, get_result_enrolment_for_us
 @require_GET
 @login_required
 def queue(request):
-    rows = selectors.queue_for(user=request.user)
-    return render(request, "assessments/queue.html", {"rows": rows})
+    page, rows = lists.queue_page(user=request.user, page=request.GET.get("pagina"))
+    return render(request, "assessments/queue.html", {"rows": rows, "page_obj": page})
 
 
 def _initial(page) -> tuple[dict, int]:
@@ -168,10 +168,10 @@ def beoordeling(request, enrolment_pk: int, code: str):
 @require_GET
 @login_required
 def results_list(request):
-    rows = selectors.result_enrolments_for(user=request.user)
-    if len(rows) == 1 and request.user.role == User.Role.STUDENT:
+    page, rows = lists.results_page(user=request.user, page=request.GET.get("pagina"))
+    if page.paginator.count == 1 and request.user.role == User.Role.STUDENT:
         return redirect("assessments:results", rows[0].enrolment.pk)
-    return render(request, "assessments/results_list.html", {"rows": rows})
+    return render(request, "assessments/results_list.html", {"rows": rows, "page_obj": page})
 
 
 @require_GET

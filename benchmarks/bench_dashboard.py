@@ -33,6 +33,13 @@ baseline: the previous implementation (progress from IN-lists of every
 enrolment id, every BPV-periode and a planning sentence per student, built in Python), kept here
 only as the yardstick and run on the same data in the same process.
 
+After each klas it also prints the assessor's queue (/beoordelen/) and the mentor's results
+list (/resultaten/), both paged, over every student of the benchmark's klassen, with the
+same lists of the klas of 30 alone as their baseline:
+
+    {"benchmark": "assessment_lists", "students_listed": 3330, "queue_median_ms": ...,
+     "results_median_ms": ..., "baseline_queue_median_ms": ..., ...}
+
 Run: .venv/bin/python benchmarks/bench_dashboard.py [--students 30 300 1000] [--repeat 15]
      [--school 1000 3000 10000] [--klas-size 25]
 For issue 14's figures (about 1.5 minutes on this 2-core machine, most of it seeding):
@@ -502,6 +509,36 @@ def seed_school():
     return qualification, school, docent, po, client
 
 
+def assessor_client(cohort):
+    """A Client signed in as an assessor of this klas (more are assigned with assign())."""
+    from django.test import Client
+
+    from organisation.models import User
+
+    assessor = User.objects.create_user("bench-assessor", role=User.Role.ASSESSOR)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(assessor)
+    client.assessor = assessor
+    assign(client, cohort)
+    return client
+
+
+def assign(assessor_client, cohort) -> None:
+    from organisation.models import AssessorAssignment
+
+    AssessorAssignment.objects.create(assessor=assessor_client.assessor, cohort=cohort)
+
+
+def measure_lists(mentor_client, assessor_client, repeat: int) -> dict:
+    """The assessor's queue and the mentor's results list, first page."""
+    queue = measure(assessor_client, "/beoordelen/", repeat)
+    results = measure(mentor_client, "/resultaten/", repeat)
+    return {
+        **{f"queue_{k}": queue[k] for k in ("median_ms", "queries", "bytes")},
+        **{f"results_{k}": results[k] for k in ("median_ms", "queries", "bytes")},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[30, 300, 1000])
@@ -513,13 +550,17 @@ def main() -> None:
     try:
         setup_django()
         qualification, school, docent, po, client = seed_school()
+        from organisation.models import Enrolment
+
         if args.school:
             bench_school(args, vendor, qualification, school, docent, po)
         # The same-run baseline of the klas dashboard: a klas of 30 in the same database,
         # the page's fixed cost (layout, middleware, the queries that do not grow).
         base_klas = seed_cohort(qualification, 30, school, docent, po, tag="-baseline")
+        assessing = assessor_client(base_klas)
         analyze()
         baseline = measure(client, f"/klassen/{base_klas.pk}/", args.repeat)
+        lists_baseline = measure_lists(client, assessing, args.repeat)
         for size in args.students:
             started = time.perf_counter()
             cohort = seed_cohort(qualification, size, school, docent, po)
@@ -547,6 +588,20 @@ def main() -> None:
                         "baseline_queries": baseline["queries"],
                         "load_average": round(os.getloadavg()[0], 1),
                         "seed_seconds": round(seeded, 1),
+                    }
+                ),
+                flush=True,
+            )
+            assign(assessing, cohort)
+            print(
+                json.dumps(
+                    {
+                        "benchmark": "assessment_lists",
+                        "database": vendor,
+                        "students_listed": Enrolment.objects.filter(cohort__mentors=docent).count(),
+                        **measure_lists(client, assessing, args.repeat),
+                        "baseline_students": 30,
+                        **{f"baseline_{k}": v for k, v in lists_baseline.items()},
                     }
                 ),
                 flush=True,

@@ -3,11 +3,16 @@
 Imported by the test_assessment_* modules (not conftest.py, which other work shares).
 """
 
+import datetime
+
 import pytest
 
-from assessments import services
-from organisation.models import AssessorAssignment, User
+from assessments import policies, services
+from assessments.models import Beoordeling, Vaststelling
+from organisation.models import AssessorAssignment, Enrolment, User
 from portfolios import services as portfolio_services
+from portfolios.models import Evidence, EvidenceEvent, EvidenceLink, EvidenceVersion, SignOffEvent
+from qualifications.models import Werkproces
 from tests.portfolio_fixtures import make_evidence
 
 
@@ -63,3 +68,43 @@ def post_data(criteria, action, *values, revision=0, **extra):
         data[f"score_{c.pk}"] = "" if v is None else str(v)
         data[f"comment_{c.pk}"] = "Ontbrak." if v == 0 else ""
     return data
+
+
+def add_students(aworld, count: int, start: int) -> None:
+    """Students in the assessor's klas, each at another stage of B1-K1-W1."""
+    w1, w2 = aworld["w1"], Werkproces.objects.get(code="B1-K1-W2")
+    po = aworld["praktijkopleider"]
+    scale = policies.default_scale()
+    for i in range(start, start + count):
+        student = User.objects.create(username=f"s{i}", role=User.Role.STUDENT)
+        enrolment = Enrolment.objects.create(
+            student=student,
+            qualification=aworld["enrolment"].qualification,
+            started_on=datetime.date(2026, 9, 1),
+            cohort=aworld["cohort"],
+        )
+        evidence = Evidence.objects.create(
+            enrolment=enrolment, werkproces=w2, title="Stuk", date=datetime.date(2026, 10, 1)
+        )
+        EvidenceLink.objects.create(evidence=evidence, werkproces=w2)
+        version = EvidenceVersion.objects.create(
+            evidence=evidence, number=1, title="Stuk", date=datetime.date(2026, 10, 1)
+        )
+        EvidenceEvent.objects.create(
+            evidence=evidence, version=version, kind="accepted", actor=po, actor_name="po",
+            actor_role="praktijkopleider",
+        )  # fmt: skip
+        if i % 2:
+            SignOffEvent.objects.create(
+                enrolment=enrolment, werkproces=w1, kind="signed", actor=po, actor_name="po",
+                actor_role="praktijkopleider",
+            )  # fmt: skip
+        if i % 4 == 1:
+            beoordeling = Beoordeling.objects.create(
+                enrolment=enrolment, werkproces=w1, scale=scale, four_eyes=False,
+                min_share_for_goed=0.75, max_onvoldoende=0,
+            )  # fmt: skip
+            Vaststelling.objects.create(
+                beoordeling=beoordeling, number=1, outcome="goed", points=4, max_points=4,
+                assessor_names="a", recorded_by=aworld["assessor"], recorded_by_name="a",
+            )  # fmt: skip

@@ -20,11 +20,11 @@ def test_seed_demo_twice(media, capsys, mailoutbox, django_capture_on_commit_cal
         assert User.objects.get(username=username).check_password("bekwaam-demo")
     assert Cohort.objects.count() == 2
     # The demo assessor has both klassen, so their queue holds the signed-off werkproces.
-    from assessments.selectors import queue_for
+    from assessments.lists import queue_page
     from organisation.models import AssessorAssignment
 
     assert AssessorAssignment.objects.filter(assessor__username="assessor").count() == 2
-    assert queue_for(user=User.objects.get(username="assessor"))
+    assert queue_page(user=User.objects.get(username="assessor"), page=None)[1]
     assert Leerbedrijf.objects.count() == 4
     assert BpvPeriode.objects.filter(
         praktijkopleider__user__username="praktijkopleider",
