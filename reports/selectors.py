@@ -96,11 +96,15 @@ def get_job_for_user(user, pk: int) -> ReportJob:
         raise Http404 from exc
 
 
+# The newest requests only: a report is made again in seconds whenever it is needed.
+JOBS_SHOWN = 20
+
+
 def jobs_for(*, user) -> list[ReportJob]:
     return list(
         visible_jobs(user)
         .filter(requested_by=user, parent__isnull=True)
-        .select_related("enrolment__student", "cohort")[:20]
+        .select_related("enrolment__student", "cohort")[:JOBS_SHOWN]
     )
 
 

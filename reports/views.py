@@ -2,6 +2,7 @@
 views record a job and a worker makes the PDF (tasks.render_report)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -13,16 +14,23 @@ from organisation.permissions import get_cohort_for_user, visible_cohorts
 from . import selectors, services, verification
 from .models import ReportJob
 
+COHORTS_PER_PAGE = 25
+
 
 @require_GET
 @login_required
 def report_list(request):
+    # A beheerder sees every klas of the school: a page of them at a time.
+    cohorts = Paginator(visible_cohorts(request.user).order_by("name", "pk"), COHORTS_PER_PAGE)
+    page = cohorts.get_page(request.GET.get("pagina"))
     return render(
         request,
         "reports/list.html",
         {
             "jobs": selectors.jobs_for(user=request.user),
-            "cohorts": list(visible_cohorts(request.user).order_by("name")),
+            "jobs_shown": selectors.JOBS_SHOWN,
+            "cohorts": page.object_list,
+            "page_obj": page,
         },
     )
 
