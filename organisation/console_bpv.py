@@ -1,6 +1,8 @@
 """The beheer console's praktijkopleiders and BPV-periodes: list, edit and delete (the
 rules on exam records are in bpv_services.py), one at a time and by CSV."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +19,11 @@ from .console_common import (
     date_or_dash,
     form_page,
     list_page,
+    page_of,
+    search_list,
 )
 from .console_forms import BpvEditForm, BpvForm, CsvUploadForm, PraktijkopleiderForm
-from .models import BpvPeriode, Praktijkopleider
+from .models import BpvPeriode, Enrolment, Praktijkopleider
 
 BPV_IMPORT_RESULT_KEY = "bekwaam_bpv_import_result"
 
@@ -119,16 +123,60 @@ def bpv_periodes(request):
 @require_http_methods(["GET", "POST"])
 @beheerder_required
 def bpv_create(request):
-    form = BpvForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bpv_periode_create(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("De BPV-periode is toegevoegd."))
-            return redirect("console:bpv")
-    return form_page(request, form, title=_("Nieuwe BPV-periode"))
+    """First the student (a search over every inschrijving, a page at a time, or the link on
+    the student's page: ?inschrijving=<id>), then the praktijkopleider and the dates."""
+    if request.method == "POST":
+        form = BpvForm(request.POST)
+        if form.is_valid():
+            try:
+                services.bpv_periode_create(**form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("De BPV-periode is toegevoegd."))
+                return redirect("console:bpv")
+        chosen = form.cleaned_data.get("enrolment")
+        if chosen is None:
+            messages.error(request, _("Kies eerst de student voor wie de BPV-periode is."))
+            return _bpv_student_page(request, status=400)
+        return _bpv_form_page(request, form, chosen, status=400)
+    chosen = _enrolment_or_none(request.GET.get("inschrijving"))
+    if chosen is None:
+        return _bpv_student_page(request)
+    return _bpv_form_page(request, BpvForm(initial={"enrolment": chosen}), chosen)
+
+
+def _enrolment_or_none(value) -> Enrolment | None:
+    try:
+        return BpvForm().fields["enrolment"].clean(value)
+    except ValidationError:
+        return None
+
+
+def _bpv_form_page(request, form, chosen, status=200):
+    return render(
+        request,
+        "organisation/console/bpv_create.html",
+        {"form": form, "chosen": chosen},
+        status=status,
+    )
+
+
+def _bpv_student_page(request, status=200):
+    qs = Enrolment.objects.select_related("student", "qualification", "cohort").order_by(
+        "student__sort_name", "student__username", "pk"
+    )
+    qs, q = search_list(
+        request, qs, ["student__username", "student__first_name", "student__last_name",
+                      "cohort__name"]
+    )  # fmt: skip
+    page = page_of(request, qs)
+    return render(
+        request,
+        "organisation/console/bpv_create.html",
+        {"page": page, "q": q, "page_query": urlencode({"q": q}) + "&" if q else ""},
+        status=status,
+    )
 
 
 def _bpv(pk: int) -> BpvPeriode:

@@ -70,18 +70,17 @@ class LeerbedrijfForm(forms.Form):
     sbb_number = forms.CharField(label=_("SBB-erkenningsnummer"), max_length=32, required=False)
 
 
-class _EnrolmentChoice(IdChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.student.display_name} – {obj.qualification.title}"
-
-
 class _PoChoice(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.user.display_name} ({obj.leerbedrijf.name})"
 
 
 class BpvForm(forms.Form):
-    enrolment = _EnrolmentChoice(label=_("Student (inschrijving)"), queryset=None)
+    # Chosen on the page before (console_bpv.bpv_create): a school has thousands of
+    # inschrijvingen, too many for a <select>. Checked by id against them all.
+    enrolment = IdChoiceField(
+        label=_("Student (inschrijving)"), queryset=None, widget=forms.HiddenInput
+    )
     praktijkopleider = _PoChoice(label=_("Praktijkopleider"), queryset=None)
     starts_on = forms.DateField(
         label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
@@ -93,8 +92,8 @@ class BpvForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = Enrolment.objects.select_related(
-            "student", "qualification"
-        ).order_by("student__sort_name", "student__username")
+            "student", "qualification", "cohort"
+        )
         self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
             "user", "leerbedrijf"
         )

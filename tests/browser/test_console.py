@@ -2,6 +2,7 @@
 imports students, links a praktijkopleider to a student by BPV CSV and sets a kerntaak to
 4-ogen; the praktijkopleider then sees exactly that student. axe on every page."""
 
+import datetime
 import re
 
 import pytest
@@ -163,3 +164,40 @@ def test_beheerder_adds_a_docent_who_activates_and_lands_on_the_klassen(
     page.wait_for_url(re.compile(re.escape(live_server.url) + r"/klassen/$"))
     expect(page.locator("header")).to_contain_text("Daan de Vries")
     assert_no_axe_violations(page)
+
+
+def test_beheerder_adds_a_bpv_periode_by_hand_on_a_phone(page, live_server, school, make_user):
+    ada = make_user("s-ada", User.Role.STUDENT)
+    ada.first_name, ada.last_name = "Ada", "Jansen"
+    ada.save()
+    enrolment = organisation_services.enrolment_create(
+        student=ada, qualification=school["tree"]["p1"], started_on=datetime.date(2026, 9, 1)
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "bea", PASSWORD)
+    page.goto("/school/bpv/")
+    page.get_by_role("link", name="Nieuwe BPV-periode").click()
+    # First the student, by search.
+    search = page.get_by_role("search", name="Deze lijst doorzoeken")
+    search.get_by_role("searchbox").fill("jansen")
+    with page.expect_navigation():
+        search.get_by_role("button", name="Zoeken").click()
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ada Jansen").click()
+    expect(page.locator("main")).to_contain_text("Student: Ada Jansen (s-ada)")
+    # Then the praktijkopleider and the dates; a wrong end date first.
+    page.select_option("#id_praktijkopleider", label="kees (Zorghuis De Linde)")
+    page.fill("#id_starts_on", "2026-10-01")
+    page.fill("#id_ends_on", "2026-09-01")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".error-summary")).to_contain_text("De einddatum ligt voor de begindatum")
+    expect(page.locator("main")).to_contain_text("Student: Ada Jansen (s-ada)")
+    assert_no_axe_violations(page)
+    page.fill("#id_ends_on", "2027-01-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".alert-success")).to_contain_text("De BPV-periode is toegevoegd")
+    assert enrolment.bpv_periodes.get().ends_on == datetime.date(2027, 1, 31)
