@@ -48,6 +48,19 @@ class BpvImportResult:
     created: int = 0
 
 
+def find_praktijkopleider(who: str) -> Praktijkopleider | None:
+    """A praktijkopleider by username or e-mail address (either case), as this file and the
+    console's BPV form name them."""
+    if not who:
+        return None
+    return (
+        Praktijkopleider.objects.filter(Q(user__username__iexact=who) | Q(user__email__iexact=who))
+        .select_related("leerbedrijf", "user")
+        .order_by("pk")
+        .first()
+    )
+
+
 def _parse(text: str) -> tuple[list[BpvRow], list[tuple[int, str]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
@@ -92,15 +105,7 @@ def _parse(text: str) -> tuple[list[BpvRow], list[tuple[int, str]]]:
                     % {"u": get["gebruikersnaam"] or "—", "c": get["crebo"]}
                 )
         who = get["praktijkopleider"]
-        po = (
-            Praktijkopleider.objects.filter(
-                Q(user__username__iexact=who) | Q(user__email__iexact=who)
-            )
-            .select_related("leerbedrijf", "user")
-            .first()
-            if who
-            else None
-        )
+        po = find_praktijkopleider(who)
         if po is None:
             problems.append(_("onbekende praktijkopleider %(p)s") % {"p": who or "—"})
         try:

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from .console_forms import BpvEditForm, BpvForm, CsvUploadForm, Praktijkopleider
 from .models import BpvPeriode, Enrolment, Praktijkopleider
 
 BPV_IMPORT_RESULT_KEY = "bekwaam_bpv_import_result"
+SUGGESTIONS = 20
 
 
 @require_GET
@@ -78,6 +80,31 @@ def praktijkopleider_edit(request, pk: int):
             "Een praktijkopleider logt in met het e-mailadres. Bestaande BPV-periodes houden "
             "het leerbedrijf waar ze liepen."
         ),
+    )
+
+
+@require_GET
+@beheerder_required
+def praktijkopleider_suggestions(request):
+    """Up to 20 praktijkopleiders matching what is typed (name, e-mail, username or
+    leerbedrijf), as <option>s for the BPV form's <datalist>."""
+    typed = request.GET.get("praktijkopleider", "").strip()
+    suggestions = []
+    if len(typed) >= 2:
+        fields = ["user__first_name", "user__last_name", "user__email", "user__username",
+                  "leerbedrijf__name"]  # fmt: skip
+        match = Q()
+        for name in fields:
+            match |= Q(**{f"{name}__icontains": typed})
+        suggestions = (
+            Praktijkopleider.objects.filter(match)
+            .select_related("user", "leerbedrijf")
+            .order_by("user__sort_name", "user__username", "pk")[:SUGGESTIONS]
+        )
+    return render(
+        request,
+        "organisation/console/praktijkopleider_options.html",
+        {"suggestions": suggestions},
     )
 
 

@@ -1,12 +1,17 @@
 """Forms of the beheer console (/school/). Writes go through services.py."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import IdChoiceField, IdsChoiceField
 from qualifications.models import Qualification
 
+from .bpv_import import find_praktijkopleider
 from .models import AuditEntry, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
+
+# The <datalist> the praktijkopleider field suggests from (templates/organisation/console/).
+SUGGESTIONS_ID = "praktijkopleider-suggesties"
 
 
 class _Names(IdsChoiceField):
@@ -70,9 +75,43 @@ class LeerbedrijfForm(forms.Form):
     sbb_number = forms.CharField(label=_("SBB-erkenningsnummer"), max_length=32, required=False)
 
 
-class _PoChoice(IdChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.user.display_name} ({obj.leerbedrijf.name})"
+class PraktijkopleiderField(forms.CharField):
+    """A praktijkopleider by e-mail address or username, as the BPV CSV names them: a school
+    works with thousands, too many for a <select> (3 000 made the BPV page 206 KB and half a
+    second). While the beheerder types, htmx fills a <datalist> with up to 20 matches by
+    name, e-mail or leerbedrijf (console_bpv.praktijkopleider_suggestions)."""
+
+    def __init__(self, **kwargs):
+        attrs = {
+            "list": SUGGESTIONS_ID,
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("console:praktijkopleider_suggestions"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{SUGGESTIONS_ID}",
+            "hx-swap": "innerHTML",
+        }
+        super().__init__(
+            label=_("Praktijkopleider"),
+            help_text=_("E-mailadres of gebruikersnaam; typ een deel van de naam voor suggesties."),
+            max_length=254,
+            widget=forms.TextInput(attrs=attrs),
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, Praktijkopleider):
+            return value.user.email or value.user.username
+        return value
+
+    def clean(self, value):
+        who = super().clean(value)
+        praktijkopleider = find_praktijkopleider(who)
+        if praktijkopleider is None:
+            raise forms.ValidationError(
+                _("Er is geen praktijkopleider met dit e-mailadres of deze gebruikersnaam."),
+                code="unknown",
+            )
+        return praktijkopleider
 
 
 class BpvForm(forms.Form):
@@ -81,7 +120,7 @@ class BpvForm(forms.Form):
     enrolment = IdChoiceField(
         label=_("Student (inschrijving)"), queryset=None, widget=forms.HiddenInput
     )
-    praktijkopleider = _PoChoice(label=_("Praktijkopleider"), queryset=None)
+    praktijkopleider = PraktijkopleiderField()
     starts_on = forms.DateField(
         label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -93,9 +132,6 @@ class BpvForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = Enrolment.objects.select_related(
             "student", "qualification", "cohort"
-        )
-        self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
-            "user", "leerbedrijf"
         )
 
 
@@ -180,19 +216,13 @@ class BpvEditForm(forms.Form):
     """The student of a BPV-periode stays; its praktijkopleider (and with it the
     leerbedrijf) and dates can change."""
 
-    praktijkopleider = _PoChoice(label=_("Praktijkopleider"), queryset=None)
+    praktijkopleider = PraktijkopleiderField()
     starts_on = forms.DateField(
         label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
     ends_on = forms.DateField(
         label=_("Einddatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["praktijkopleider"].queryset = Praktijkopleider.objects.select_related(
-            "user", "leerbedrijf"
-        )
 
 
 class AccountForm(forms.Form):

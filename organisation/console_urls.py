@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("praktijkopleiders/", console_bpv.praktijkopleiders, name="praktijkopleiders"),
     path(
+        "praktijkopleiders/suggesties/",
+        console_bpv.praktijkopleider_suggestions,
+        name="praktijkopleider_suggestions",
+    ),
+    path(
         "praktijkopleiders/<int:pk>/",
         console_bpv.praktijkopleider_edit,
         name="praktijkopleider_edit",

@@ -188,7 +188,11 @@ def test_beheerder_adds_a_bpv_periode_by_hand_on_a_phone(page, live_server, scho
         page.get_by_role("link", name="Ada Jansen").click()
     expect(page.locator("main")).to_contain_text("Student: Ada Jansen (s-ada)")
     # Then the praktijkopleider and the dates; a wrong end date first.
-    page.select_option("#id_praktijkopleider", label="kees (Zorghuis De Linde)")
+    # Typing part of a name fills the suggestions (htmx), each naming the leerbedrijf.
+    page.locator("#id_praktijkopleider").press_sequentially("kee")
+    expect(page.locator("#praktijkopleider-suggesties option")).to_have_count(1)
+    expect(page.locator("#praktijkopleider-suggesties option")).to_have_attribute("value", "kees")
+    page.fill("#id_praktijkopleider", "kees")
     page.fill("#id_starts_on", "2026-10-01")
     page.fill("#id_ends_on", "2026-09-01")
     with page.expect_navigation():

@@ -41,6 +41,7 @@ def _get_views(w):
         reverse("console:leerbedrijf_create"),
         reverse("console:leerbedrijf_edit", args=[w["leerbedrijf"].pk]),
         reverse("console:praktijkopleiders"),
+        reverse("console:praktijkopleider_suggestions") + "?praktijkopleider=praktijk",
         reverse("console:bpv"),
         reverse("console:bpv_create"),
         reverse("console:bpv_import"),
@@ -211,7 +212,7 @@ def test_leerbedrijf_and_bpv_one_at_a_time(client, school):
         reverse("console:bpv_create"),
         {
             "enrolment": school["enrolment2"].pk,
-            "praktijkopleider": school["praktijkopleider"].praktijkopleider.pk,
+            "praktijkopleider": "praktijkopleider",
             "starts_on": "2026-10-01",
             "ends_on": "2026-09-01",
         },
@@ -221,7 +222,7 @@ def test_leerbedrijf_and_bpv_one_at_a_time(client, school):
         reverse("console:bpv_create"),
         {
             "enrolment": school["enrolment2"].pk,
-            "praktijkopleider": school["praktijkopleider"].praktijkopleider.pk,
+            "praktijkopleider": "praktijkopleider",
             "starts_on": "2026-10-01",
             "ends_on": "2027-01-31",
         },

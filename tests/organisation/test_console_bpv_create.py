@@ -70,7 +70,7 @@ def test_a_chosen_student_gets_the_form_and_the_periode_is_made(client, world):
         URL,
         {
             "enrolment": enrolment.pk,
-            "praktijkopleider": world["praktijkopleider"].praktijkopleider.pk,
+            "praktijkopleider": "praktijkopleider",
             "starts_on": "2026-10-01",
             "ends_on": "2027-01-31",
         },
@@ -88,7 +88,7 @@ def test_bad_dates_show_the_form_again_for_the_same_student_and_write_nothing(cl
         URL,
         {
             "enrolment": world["enrolment2"].pk,
-            "praktijkopleider": world["praktijkopleider"].praktijkopleider.pk,
+            "praktijkopleider": "praktijkopleider",
             "starts_on": "2026-10-01",
             "ends_on": "2026-09-01",
         },
@@ -108,7 +108,7 @@ def test_no_or_an_unknown_student_asks_for_the_student_and_writes_nothing(client
         URL,
         {
             "enrolment": enrolment,
-            "praktijkopleider": world["praktijkopleider"].praktijkopleider.pk,
+            "praktijkopleider": "praktijkopleider",
             "starts_on": "2026-10-01",
         },
     )
@@ -131,3 +131,82 @@ def test_everyone_else_gets_404(client, world, role):
     client.force_login(world[role])
     assert client.get(URL, {"inschrijving": world["enrolment"].pk}).status_code == 404
     assert client.get(URL, {"q": "student"}).status_code == 404
+
+
+def add_praktijkopleiders(world, count: int) -> None:
+    for i in range(count):
+        user = User.objects.create(
+            username=f"po{i:03d}", first_name="Piet", last_name=f"Opleider{i:03d}",
+            email=f"piet{i:03d}@voorbeeld.invalid", role=User.Role.PRAKTIJKOPLEIDER,
+            sort_name=f"opleider{i:03d} piet",
+        )  # fmt: skip
+        services.praktijkopleider_create(user=user, leerbedrijf=world["leerbedrijf"])
+
+
+def test_the_praktijkopleider_is_typed_not_picked_from_every_one(client, world):
+    client.force_login(world["beheerder"])
+    add_praktijkopleiders(world, 30)
+    periode = world["enrolment"].bpv_periodes.order_by("pk").first()
+    for url in (URL + f"?inschrijving={world['enrolment2'].pk}",
+                reverse("console:bpv_edit", args=[periode.pk])):  # fmt: skip
+        html = client.get(url).content.decode()
+        assert "Opleider0" not in html, url
+        field = re.search(r"<input[^>]*name=\"praktijkopleider\"[^>]*>", html).group(0)
+        assert 'list="praktijkopleider-suggesties"' in field
+        assert f'hx-get="{reverse("console:praktijkopleider_suggestions")}"' in field
+        assert '<datalist id="praktijkopleider-suggesties">' in html
+    edit = client.get(reverse("console:bpv_edit", args=[periode.pk])).content.decode()
+    current = periode.praktijkopleider.user
+    assert f'value="{current.email or current.username}"' in edit
+
+
+@pytest.mark.parametrize("who", ["piet007@voorbeeld.invalid", "PIET007@Voorbeeld.invalid", "po007"])
+def test_a_praktijkopleider_by_e_mail_or_username(client, world, who):
+    client.force_login(world["beheerder"])
+    add_praktijkopleiders(world, 10)
+    response = client.post(
+        URL, {"enrolment": world["enrolment2"].pk, "praktijkopleider": who,
+              "starts_on": "2026-10-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    periode = BpvPeriode.objects.get(enrolment=world["enrolment2"], starts_on="2026-10-01")
+    assert periode.praktijkopleider.user.username == "po007"
+
+
+def test_an_unknown_praktijkopleider_is_refused_and_nothing_written(client, world):
+    client.force_login(world["beheerder"])
+    before = BpvPeriode.objects.count()
+    response = client.post(
+        URL, {"enrolment": world["enrolment2"].pk, "praktijkopleider": "niemand@x.invalid",
+              "starts_on": "2026-10-01"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Er is geen praktijkopleider met dit e-mailadres of deze gebruikersnaam." in html
+    assert 'value="niemand@x.invalid"' in html  # what was typed stays
+    assert BpvPeriode.objects.count() == before
+
+
+def test_suggestions_match_name_e_mail_or_leerbedrijf_twenty_at_most(client, world):
+    client.force_login(world["beheerder"])
+    add_praktijkopleiders(world, 30)
+    url = reverse("console:praktijkopleider_suggestions")
+
+    def options(typed):
+        html = client.get(url, {"praktijkopleider": typed}).content.decode()
+        return re.findall(r'<option value="([^"]+)">([^<]+)</option>', html)
+
+    assert len(options("opleider")) == 20
+    assert options("opleider012") == [
+        ("piet012@voorbeeld.invalid", "Piet Opleider012 (Zorghuis De Linde)")
+    ]
+    assert len(options("Linde")) == 20  # the leerbedrijf
+    assert options("p") == []  # too short to be worth a query
+    assert options("zzz") == []
+
+
+@pytest.mark.parametrize("role", ["student", "praktijkopleider", "docent", "assessor", "outsider"])
+def test_suggestions_are_for_beheerders_only(client, world, role):
+    client.force_login(world[role])
+    url = reverse("console:praktijkopleider_suggestions")
+    assert client.get(url, {"praktijkopleider": "praktijk"}).status_code == 404
