@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from .console_common import (
     date_or_dash,
     form_page,
     list_page,
+    matching,
     page_of,
     search_list,
 )
@@ -93,11 +93,8 @@ def praktijkopleider_suggestions(request):
     if len(typed) >= 2:
         fields = ["user__first_name", "user__last_name", "user__email", "user__username",
                   "leerbedrijf__name"]  # fmt: skip
-        match = Q()
-        for name in fields:
-            match |= Q(**{f"{name}__icontains": typed})
         suggestions = (
-            Praktijkopleider.objects.filter(match)
+            matching(Praktijkopleider.objects.all(), fields, typed)
             .select_related("user", "leerbedrijf")
             .order_by("user__sort_name", "user__username", "pk")[:SUGGESTIONS]
         )

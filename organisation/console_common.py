@@ -34,12 +34,15 @@ def beheerder_required(view):
 
 def search_list(request, qs: QuerySet, fields: list[str]) -> tuple[QuerySet, str]:
     q = request.GET.get("q", "").strip()
-    if q:
-        cond = Q()
-        for name in fields:
-            cond |= Q(**{f"{name}__icontains": q})
-        qs = qs.filter(cond)
-    return qs, q
+    return (matching(qs, fields, q) if q else qs), q
+
+
+def matching(qs: QuerySet, fields: list[str], text: str) -> QuerySet:
+    """The rows where any of these fields contains the text (any case)."""
+    cond = Q()
+    for name in fields:
+        cond |= Q(**{f"{name}__icontains": text})
+    return qs.filter(cond)
 
 
 def page_of(request, qs: QuerySet):
