@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
 from .services import praktijkopleider_set_digest
 
 IMPORT_RESULT_KEY = "bekwaam_student_import_result"
+PENDING_PER_PAGE = 25
 
 # Where each role's own work is (issue 11, item 6); names only, so no import of those apps.
 LANDING = {
@@ -66,12 +68,14 @@ def invite(request):
     pending = (
         Praktijkopleider.objects.filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .select_related("user", "leerbedrijf")
-        .order_by("user__email")
+        .order_by("user__email", "pk")
     )
+    # Many never accept: a page of them at a time.
+    page = Paginator(pending, PENDING_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "organisation/invite.html",
-        {"form": form, "pending": pending},
+        {"form": form, "pending": page.object_list, "page_obj": page},
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -196,3 +196,10 @@ def test_invite_page_query_count_does_not_grow_with_pending_invites(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("organisation:invite"))
     assert response.content.decode().count("@bedrijf.example") == 17
+    # Many never accept: they come a page at a time, each once.
+    invite(20)
+    first = client.get(reverse("organisation:invite")).content.decode()
+    second = client.get(reverse("organisation:invite"), {"pagina": "2"}).content.decode()
+    shown = re.findall(r"&lt;([^&]+@bedrijf\.example)&gt;", first + second)
+    assert len(shown) == len(set(shown)) == 37
+    assert first.count("@bedrijf.example") == 25 and "Pagina 1 van 2" in first
