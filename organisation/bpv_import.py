@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qualifications.export import QualificationNotFound, find_qualification
 
+from .lookups import find_praktijkopleider
 from .models import BpvPeriode, Enrolment, Praktijkopleider
 from .services import bpv_periode_create
 from .student_import import StudentImportError, _decode, _parse_date
@@ -46,19 +46,6 @@ class BpvRow:
 class BpvImportResult:
     rows: int = 0
     created: int = 0
-
-
-def find_praktijkopleider(who: str) -> Praktijkopleider | None:
-    """A praktijkopleider by username or e-mail address (either case), as this file and the
-    console's BPV form name them."""
-    if not who:
-        return None
-    return (
-        Praktijkopleider.objects.filter(Q(user__username__iexact=who) | Q(user__email__iexact=who))
-        .select_related("leerbedrijf", "user")
-        .order_by("pk")
-        .first()
-    )
 
 
 def _parse(text: str) -> tuple[list[BpvRow], list[tuple[int, str]]]:

@@ -1,8 +1,6 @@
 """The beheer console's praktijkopleiders and BPV-periodes: list, edit and delete (the
 rules on exam records are in bpv_services.py), one at a time and by CSV."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,22 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.forms import apply_errors
 
-from . import bpv_import, bpv_services, services
+from . import bpv_import, bpv_services, lookups, services
 from .console_common import (
     activation_label,
     beheerder_required,
     date_or_dash,
     form_page,
     list_page,
-    matching,
-    page_of,
-    search_list,
 )
 from .console_forms import BpvEditForm, BpvForm, CsvUploadForm, PraktijkopleiderForm
 from .models import BpvPeriode, Enrolment, Praktijkopleider
 
 BPV_IMPORT_RESULT_KEY = "bekwaam_bpv_import_result"
-SUGGESTIONS = 20
 
 
 @require_GET
@@ -86,23 +80,21 @@ def praktijkopleider_edit(request, pk: int):
 @require_GET
 @beheerder_required
 def praktijkopleider_suggestions(request):
-    """Up to 20 praktijkopleiders matching what is typed (name, e-mail, username or
-    leerbedrijf), as <option>s for the BPV form's <datalist>."""
+    """<option>s for the praktijkopleider field's <datalist> (config.forms.LookupField)."""
     typed = request.GET.get("praktijkopleider", "").strip()
-    suggestions = []
-    if len(typed) >= 2:
-        fields = ["user__first_name", "user__last_name", "user__email", "user__username",
-                  "leerbedrijf__name"]  # fmt: skip
-        suggestions = (
-            matching(Praktijkopleider.objects.all(), fields, typed)
-            .select_related("user", "leerbedrijf")
-            .order_by("user__sort_name", "user__username", "pk")[:SUGGESTIONS]
-        )
-    return render(
-        request,
-        "organisation/console/praktijkopleider_options.html",
-        {"suggestions": suggestions},
-    )
+    return _options(request, lookups.praktijkopleider_suggestions(typed))
+
+
+@require_GET
+@beheerder_required
+def leerbedrijf_suggestions(request):
+    """<option>s for the leerbedrijf field's <datalist> (config.forms.LookupField)."""
+    typed = request.GET.get("leerbedrijf", "").strip()
+    return _options(request, lookups.leerbedrijf_suggestions(typed))
+
+
+def _options(request, options):
+    return render(request, "includes/lookup_options.html", {"options": options})
 
 
 # --- BPV-periodes ---------------------------------------------------------------------------
@@ -190,15 +182,18 @@ def _bpv_student_page(request, status=200):
     qs = Enrolment.objects.select_related("student", "qualification", "cohort").order_by(
         "student__sort_name", "student__username", "pk"
     )
-    qs, q = search_list(
-        request, qs, ["student__username", "student__first_name", "student__last_name",
-                      "cohort__name"]
-    )  # fmt: skip
-    page = page_of(request, qs)
-    return render(
+    return list_page(
         request,
-        "organisation/console/bpv_create.html",
-        {"page": page, "q": q, "page_query": urlencode({"q": q}) + "&" if q else ""},
+        title=_("Nieuwe BPV-periode"),
+        intro=_("Kies eerst de student: zoek op naam, gebruikersnaam of klas."),
+        qs=qs,
+        fields=["student__username", "student__first_name", "student__last_name", "cohort__name"],
+        columns=[_("Student"), _("Kwalificatie"), _("Klas")],
+        row=lambda e: [
+            (f"{e.student.display_name} ({e.student.username})", f"?inschrijving={e.pk}"),
+            (e.qualification.title, None),
+            (e.cohort.name if e.cohort else "—", None),
+        ],
         status=status,
     )
 

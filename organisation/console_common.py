@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import services
+from .lookups import matching
 
 PAGE_SIZE = 25
 
@@ -37,19 +38,14 @@ def search_list(request, qs: QuerySet, fields: list[str]) -> tuple[QuerySet, str
     return (matching(qs, fields, q) if q else qs), q
 
 
-def matching(qs: QuerySet, fields: list[str], text: str) -> QuerySet:
-    """The rows where any of these fields contains the text (any case)."""
-    cond = Q()
-    for name in fields:
-        cond |= Q(**{f"{name}__icontains": text})
-    return qs.filter(cond)
-
-
 def page_of(request, qs: QuerySet):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
-def list_page(request, *, title, qs, fields, columns, row, new_url=None, new_label="", extra=None):
+def list_page(
+    request, *, title, qs, fields, columns, row, new_url=None, new_label="", extra=None,
+    intro="", status=200,
+):  # fmt: skip
     """One list page: search, a page of rows (each a list of (text, url|None)), paging."""
     qs, q = search_list(request, qs, fields)
     page = page_of(request, qs)
@@ -58,6 +54,7 @@ def list_page(request, *, title, qs, fields, columns, row, new_url=None, new_lab
         "organisation/console/list.html",
         {
             "title": title,
+            "intro": intro,
             "q": q,
             "page_query": urlencode({"q": q}) + "&" if q else "",
             "page": page,
@@ -67,6 +64,7 @@ def list_page(request, *, title, qs, fields, columns, row, new_url=None, new_lab
             "new_label": new_label,
             "extra": extra or [],
         },
+        status=status,
     )
 
 

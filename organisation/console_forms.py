@@ -1,17 +1,13 @@
 """Forms of the beheer console (/school/). Writes go through services.py."""
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import IdChoiceField, IdsChoiceField
 from qualifications.models import Qualification
 
-from .bpv_import import find_praktijkopleider
-from .models import AuditEntry, Cohort, Enrolment, Leerbedrijf, Praktijkopleider, School, User
-
-# The <datalist> the praktijkopleider field suggests from (templates/organisation/console/).
-SUGGESTIONS_ID = "praktijkopleider-suggesties"
+from .forms import leerbedrijf_field, praktijkopleider_field
+from .models import AuditEntry, Cohort, Enrolment, School, User
 
 
 class _Names(IdsChoiceField):
@@ -75,52 +71,13 @@ class LeerbedrijfForm(forms.Form):
     sbb_number = forms.CharField(label=_("SBB-erkenningsnummer"), max_length=32, required=False)
 
 
-class PraktijkopleiderField(forms.CharField):
-    """A praktijkopleider by e-mail address or username, as the BPV CSV names them: a school
-    works with thousands, too many for a <select> (3 000 made the BPV page 206 KB and half a
-    second). While the beheerder types, htmx fills a <datalist> with up to 20 matches by
-    name, e-mail or leerbedrijf (console_bpv.praktijkopleider_suggestions)."""
-
-    def __init__(self, **kwargs):
-        attrs = {
-            "list": SUGGESTIONS_ID,
-            "autocomplete": "off",
-            "hx-get": reverse_lazy("console:praktijkopleider_suggestions"),
-            "hx-trigger": "input changed delay:250ms",
-            "hx-target": f"#{SUGGESTIONS_ID}",
-            "hx-swap": "innerHTML",
-        }
-        super().__init__(
-            label=_("Praktijkopleider"),
-            help_text=_("E-mailadres of gebruikersnaam; typ een deel van de naam voor suggesties."),
-            max_length=254,
-            widget=forms.TextInput(attrs=attrs),
-            **kwargs,
-        )
-
-    def prepare_value(self, value):
-        if isinstance(value, Praktijkopleider):
-            return value.user.email or value.user.username
-        return value
-
-    def clean(self, value):
-        who = super().clean(value)
-        praktijkopleider = find_praktijkopleider(who)
-        if praktijkopleider is None:
-            raise forms.ValidationError(
-                _("Er is geen praktijkopleider met dit e-mailadres of deze gebruikersnaam."),
-                code="unknown",
-            )
-        return praktijkopleider
-
-
 class BpvForm(forms.Form):
     # Chosen on the page before (console_bpv.bpv_create): a school has thousands of
     # inschrijvingen, too many for a <select>. Checked by id against them all.
     enrolment = IdChoiceField(
         label=_("Student (inschrijving)"), queryset=None, widget=forms.HiddenInput
     )
-    praktijkopleider = PraktijkopleiderField()
+    praktijkopleider = praktijkopleider_field()
     starts_on = forms.DateField(
         label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -205,18 +162,14 @@ class PraktijkopleiderForm(forms.Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
     email = forms.EmailField(label=_("E-mailadres"))
-    leerbedrijf = IdChoiceField(label=_("Leerbedrijf"), queryset=None)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leerbedrijf"].queryset = Leerbedrijf.objects.order_by("name")
+    leerbedrijf = leerbedrijf_field()
 
 
 class BpvEditForm(forms.Form):
     """The student of a BPV-periode stays; its praktijkopleider (and with it the
     leerbedrijf) and dates can change."""
 
-    praktijkopleider = PraktijkopleiderField()
+    praktijkopleider = praktijkopleider_field()
     starts_on = forms.DateField(
         label=_("Begindatum"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -26,6 +26,11 @@ urlpatterns = [
         name="student_resend_activation",
     ),
     path("leerbedrijven/", views.leerbedrijven, name="leerbedrijven"),
+    path(
+        "leerbedrijven/suggesties/",
+        console_bpv.leerbedrijf_suggestions,
+        name="leerbedrijf_suggestions",
+    ),
     path("leerbedrijven/nieuw/", views.leerbedrijf_create, name="leerbedrijf_create"),
     path("leerbedrijven/<int:pk>/", views.leerbedrijf_edit, name="leerbedrijf_edit"),
     path("personen/<int:pk>/", console_people.person_edit, name="person_edit"),

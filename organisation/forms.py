@@ -1,20 +1,43 @@
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Leerbedrijf
+from config.forms import LookupField
+
+from . import lookups
 from .services import password_reset_request
+
+
+def praktijkopleider_field() -> LookupField:
+    return LookupField(
+        label=_("Praktijkopleider"),
+        help_text=_("E-mailadres of gebruikersnaam; typ een deel van de naam voor suggesties."),
+        find=lookups.find_praktijkopleider,
+        key=lookups.praktijkopleider_key,
+        unknown=_("Er is geen praktijkopleider met dit e-mailadres of deze gebruikersnaam."),
+        suggestions_url=reverse_lazy("console:praktijkopleider_suggestions"),
+        list_id="praktijkopleider-suggesties",
+    )
+
+
+def leerbedrijf_field() -> LookupField:
+    return LookupField(
+        label=_("Leerbedrijf"),
+        help_text=_("SBB-erkenningsnummer of naam; typ een deel ervan voor suggesties."),
+        find=lookups.find_leerbedrijf,
+        key=lookups.leerbedrijf_key,
+        unknown=_("Er is geen leerbedrijf met dit SBB-erkenningsnummer of deze naam."),
+        suggestions_url=reverse_lazy("console:leerbedrijf_suggestions"),
+        list_id="leerbedrijf-suggesties",
+    )
 
 
 class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
     email = forms.EmailField(label=_("E-mailadres"))
-    leerbedrijf = forms.ModelChoiceField(label=_("Leerbedrijf"), queryset=None)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leerbedrijf"].queryset = Leerbedrijf.objects.all()
+    leerbedrijf = leerbedrijf_field()
 
 
 class NotificationSettingsForm(forms.Form):

@@ -201,7 +201,7 @@ def test_redis_down_every_mail_goes_out_once_after(
             "first_name": "Piet",
             "last_name": "Praktijk",
             "email": "piet@bedrijf.example",
-            "leerbedrijf": world["leerbedrijf"].pk,
+            "leerbedrijf": world["leerbedrijf"].sbb_number,
         }
         response = post(world["beheerder"], reverse("organisation:invite"), invite)
         assert response.status_code == 302

@@ -42,6 +42,7 @@ def _get_views(w):
         reverse("console:leerbedrijf_edit", args=[w["leerbedrijf"].pk]),
         reverse("console:praktijkopleiders"),
         reverse("console:praktijkopleider_suggestions") + "?praktijkopleider=praktijk",
+        reverse("console:leerbedrijf_suggestions") + "?leerbedrijf=zorg",
         reverse("console:bpv"),
         reverse("console:bpv_create"),
         reverse("console:bpv_import"),

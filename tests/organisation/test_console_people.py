@@ -68,7 +68,7 @@ def test_everyone_else_gets_404_and_writes_nothing(client, world, role):
         "email": "x@example.invalid",
         "qualification": world["enrolment"].qualification_id,
         "started_on": "2026-09-01",
-        "leerbedrijf": world["leerbedrijf"].pk,
+        "leerbedrijf": world["leerbedrijf"].sbb_number,
         "praktijkopleider": "praktijkopleider",
         "starts_on": "2020-01-01",
     }
@@ -329,7 +329,7 @@ def test_edit_a_praktijkopleider_with_old_and_new_values(client, world):
             "first_name": "Olga",
             "last_name": "Opleider",
             "email": "olga@apotheek.example",
-            "leerbedrijf": other_bedrijf.pk,
+            "leerbedrijf": "Apotheek Noord",
         },
     )
     assert response.status_code == 302
@@ -370,7 +370,7 @@ def test_a_praktijkopleider_cannot_take_anothers_address(client, world):
             "first_name": "Olga",
             "last_name": "X",
             "email": "bezet@example.invalid",
-            "leerbedrijf": world["leerbedrijf"].pk,
+            "leerbedrijf": world["leerbedrijf"].sbb_number,
         },
     )
     assert response.status_code == 400

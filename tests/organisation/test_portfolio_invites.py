@@ -27,7 +27,7 @@ def _invite(client, beheerder, leerbedrijf, django_capture_on_commit_callbacks, 
         "first_name": "Piet",
         "last_name": "Praktijk",
         "email": "Piet@Bedrijf.example",
-        "leerbedrijf": leerbedrijf.pk,
+        "leerbedrijf": leerbedrijf.sbb_number or leerbedrijf.name,
         **extra,
     }
     with django_capture_on_commit_callbacks(execute=True):

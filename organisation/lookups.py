@@ -1,0 +1,93 @@
+"""Praktijkopleiders and leerbedrijven by what a person types: an e-mail address or
+username, an SBB-erkenningsnummer or a name. A school works with thousands of each, too many
+for a <select>; the console's forms take them as typed keys (config.forms.LookupField) and
+suggest up to SUGGESTIONS matches as the beheerder types. The BPV CSV names praktijkopleiders
+the same way."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Leerbedrijf, Praktijkopleider
+
+SUGGESTIONS = 20
+# Fewer typed characters match too much to be worth a query.
+MIN_TYPED = 2
+
+
+def matching(qs: QuerySet, fields: list[str], text: str) -> QuerySet:
+    """The rows where any of these fields contains the text (any case)."""
+    cond = Q()
+    for name in fields:
+        cond |= Q(**{f"{name}__icontains": text})
+    return qs.filter(cond)
+
+
+def find_praktijkopleider(who: str) -> Praktijkopleider | None:
+    """By username or e-mail address, either case."""
+    if not who:
+        return None
+    return (
+        Praktijkopleider.objects.filter(Q(user__username__iexact=who) | Q(user__email__iexact=who))
+        .select_related("leerbedrijf", "user")
+        .order_by("pk")
+        .first()
+    )
+
+
+def praktijkopleider_key(praktijkopleider: Praktijkopleider) -> str:
+    return praktijkopleider.user.email or praktijkopleider.user.username
+
+
+def praktijkopleider_suggestions(typed: str) -> list[tuple[str, str]]:
+    """(key, label) of the praktijkopleiders whose name, e-mail, username or leerbedrijf
+    holds what was typed, by name."""
+    if len(typed) < MIN_TYPED:
+        return []
+    fields = ["user__first_name", "user__last_name", "user__email", "user__username",
+              "leerbedrijf__name"]  # fmt: skip
+    rows = (
+        matching(Praktijkopleider.objects.all(), fields, typed)
+        .select_related("user", "leerbedrijf")
+        .order_by("user__sort_name", "user__username", "pk")[:SUGGESTIONS]
+    )
+    return [
+        (praktijkopleider_key(p), f"{p.user.display_name} ({p.leerbedrijf.name})") for p in rows
+    ]
+
+
+def find_leerbedrijf(text: str) -> Leerbedrijf | None:
+    """By SBB-erkenningsnummer, or by name (either case) when one leerbedrijf has it."""
+    if not text:
+        return None
+    by_number = Leerbedrijf.objects.filter(sbb_number=text).order_by("pk").first()
+    if by_number is not None:
+        return by_number
+    named = list(Leerbedrijf.objects.filter(name__iexact=text).order_by("pk")[:2])
+    if len(named) > 1:
+        raise ValidationError(
+            _(
+                "Meer dan één leerbedrijf heet zo: typ het SBB-erkenningsnummer (kies uit de "
+                "suggesties), of geef de leerbedrijven eerst een nummer."
+            ),
+            code="ambiguous",
+        )
+    return named[0] if named else None
+
+
+def leerbedrijf_key(leerbedrijf: Leerbedrijf) -> str:
+    return leerbedrijf.sbb_number or leerbedrijf.name
+
+
+def leerbedrijf_suggestions(typed: str) -> list[tuple[str, str]]:
+    """(key, label) of the leerbedrijven whose name or SBB-erkenningsnummer holds what was
+    typed, by name."""
+    if len(typed) < MIN_TYPED:
+        return []
+    rows = matching(Leerbedrijf.objects.all(), ["name", "sbb_number"], typed).order_by(
+        "name", "pk"
+    )[:SUGGESTIONS]
+    return [
+        (leerbedrijf_key(b), f"{b.name} (SBB {b.sbb_number})" if b.sbb_number else b.name)
+        for b in rows
+    ]
