@@ -96,8 +96,7 @@ def get_job_for_user(user, pk: int) -> ReportJob:
         raise Http404 from exc
 
 
-# The newest requests only: a report is made again in seconds whenever it is needed.
-JOBS_SHOWN = 20
+JOBS_SHOWN = 20  # the newest requests only: a report is made again in seconds when needed
 
 
 def jobs_for(*, user) -> list[ReportJob]:
