@@ -143,3 +143,19 @@ def test_blind_two_assessor_flow_to_vaststelling(page, live_server, setup):
     expect(page.locator("main")).to_contain_text("Anna en Bram")
     expect(page.locator(".outcome").first).to_contain_text("Goed")
     assert_no_axe_violations(page)
+
+
+def test_queue_and_results_list_on_a_phone(page, live_server, setup):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "anna", PASSWORD)
+    page.goto("/beoordelen/")
+    expect(page.locator("main")).to_contain_text("1 werkproces wacht op beoordeling.")
+    assert_no_axe_violations(page)
+    # The wide table scrolls inside its own region, which a keyboard can reach.
+    region = page.get_by_role("region", name="Te beoordelen")
+    expect(region).to_have_attribute("tabindex", "0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto("/resultaten/")
+    expect(page.locator("main")).to_contain_text("1 student.")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
