@@ -162,5 +162,4 @@ def cells_at(enrolments, stage: int, *, offset: int, limit: int) -> list[tuple[i
     then in dossier order; `limit` of them from `offset`: one page, however many students."""
     order = """ORDER BY u.sort_name, u.username, e.id, k.position, k.code, w.position, w.code
 LIMIT %s OFFSET %s"""
-    rows = _cells_at(enrolments, stage, "f.enrolment_id, f.werkproces_id", order, [limit, offset])
-    return [(enrolment_id, werkproces_id) for enrolment_id, werkproces_id in rows]
+    return _cells_at(enrolments, stage, "f.enrolment_id, f.werkproces_id", order, [limit, offset])
