@@ -5,6 +5,7 @@ students: both lists are paged, and a page reads its own rows only. The queue's 
 from the progress SQL (progress.py), which counts and orders them in the database.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -18,6 +19,7 @@ from .permissions import assessable_enrolments, result_enrolments
 from .selectors import Stage, progress_for
 
 PAGE_SIZE = 50
+MAX_PAGE = 10**9  # a larger number is past the end anyway, and its OFFSET too big for SQL
 
 
 @dataclass
@@ -27,32 +29,36 @@ class QueueRow:
     handed_in: bool  # this assessor has handed in; in 4-ogen mode the other one has not yet
 
 
-class _SignedOffCells:
-    """The signed-off cells of these students, as Paginator reads a list: the count, then
-    one slice, each a query."""
-
-    def __init__(self, enrolments):
-        self.enrolments = enrolments
-
-    def count(self) -> int:
-        return progress.count_cells_at(self.enrolments, Stage.SIGNED_OFF)
-
-    def __getitem__(self, window: slice) -> list[tuple[int, int]]:
-        if window.stop <= window.start:  # an empty list's only page
-            return []
-        return progress.cells_at(
-            self.enrolments,
-            Stage.SIGNED_OFF,
-            offset=window.start,
-            limit=window.stop - window.start,
-        )
+def _wanted(page: str | None) -> int:
+    """The page number asked for; anything but a whole number is the first page, as with
+    Paginator.get_page (which also turns a number below 1 into the last page)."""
+    try:
+        return int(page)
+    except (TypeError, ValueError):
+        return 1
 
 
 def queue_page(*, user: User, page: str | None) -> tuple[Page, list[QueueRow]]:
     """Signed-off werkprocessen of this assessor's students that await a vaststelling, by
-    student and in dossier order: one page of them."""
-    shown = Paginator(_SignedOffCells(assessable_enrolments(user)), PAGE_SIZE).get_page(page)
-    cells = list(shown.object_list)
+    student and in dossier order: one page of them. The page and the count come from one
+    run of the progress SQL; only a page outside the list (an old link) costs a second."""
+    students = assessable_enrolments(user)
+    number = _wanted(page)
+    cells, total = [], None
+    if 1 <= number <= MAX_PAGE:
+        cells, total = progress.cells_at(
+            students, Stage.SIGNED_OFF, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    if total is None:  # no such page, or nothing waits: the last page there is
+        total = progress.count_cells_at(students, Stage.SIGNED_OFF)
+        number = max(1, math.ceil(total / PAGE_SIZE))
+        if total:
+            cells, _total = progress.cells_at(
+                students, Stage.SIGNED_OFF, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            )
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count = total  # known: Paginator would otherwise count
+    shown = Page(cells, number, paginator)
     enrolments = Enrolment.objects.select_related("student", "qualification").in_bulk(
         {enrolment_id for enrolment_id, _wp in cells}
     )

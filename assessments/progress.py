@@ -157,9 +157,22 @@ def count_cells_at(enrolments, stage: int) -> int:
     return _cells_at(enrolments, stage, "COUNT(*)")[0][0]
 
 
-def cells_at(enrolments, stage: int, *, offset: int, limit: int) -> list[tuple[int, int]]:
+def cells_at(
+    enrolments, stage: int, *, offset: int, limit: int
+) -> tuple[list[tuple[int, int]], int | None]:
     """(enrolment id, werkproces id) of the cells at `stage`, by student (sort name) and
-    then in dossier order; `limit` of them from `offset`: one page, however many students."""
+    then in dossier order; `limit` of them from `offset`: one page, however many students.
+    With it, how many cells there are in all (a window over the same rows, so the progress
+    SQL runs once for both), or None when the page is past the last cell."""
     order = """ORDER BY u.sort_name, u.username, e.id, k.position, k.code, w.position, w.code
 LIMIT %s OFFSET %s"""
-    return _cells_at(enrolments, stage, "f.enrolment_id, f.werkproces_id", order, [limit, offset])
+    rows = _cells_at(
+        enrolments,
+        stage,
+        "f.enrolment_id, f.werkproces_id, COUNT(*) OVER ()",
+        order,
+        [limit, offset],
+    )
+    return [(enrolment_id, wp_id) for enrolment_id, wp_id, _total in rows], (
+        rows[0][2] if rows else None
+    )

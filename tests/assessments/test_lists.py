@@ -101,7 +101,9 @@ def test_queue_page_queries_do_not_grow_with_students(client, aworld, small_page
     assert len(re.findall(r'href="/beoordelen/\d+/', html)) == PAGE
 
 
-@pytest.mark.parametrize("pagina", ["", "abc", "-1", "0", "999", "2.5"])
+@pytest.mark.parametrize(
+    "pagina", ["", "abc", "-1", "0", "999", "2.5", "1e309", "9" * 30, "\u0661"]
+)
 def test_bad_page_numbers_give_a_page_not_an_error(client, aworld, small_pages, pagina):
     add_students(aworld, 20, 0)
     for user, name in ((aworld["assessor"], "queue"), (aworld["docent"], "results_list")):
@@ -109,6 +111,24 @@ def test_bad_page_numbers_give_a_page_not_an_error(client, aworld, small_pages, 
         response = client.get(reverse(f"assessments:{name}"), {"pagina": pagina})
         assert response.status_code == 200, (name, pagina)
         assert re.search(r"Pagina \d van \d", response.content.decode())
+
+
+def test_a_queue_page_and_its_count_come_from_one_run_of_the_progress_sql(aworld, small_pages):
+    add_students(aworld, 34, 0)
+    last = None
+    for pagina in ("1", "3", "999"):
+        with CaptureQueriesContext(connection) as ctx:
+            page, rows = lists.queue_page(user=aworld["assessor"], page=pagina)
+        runs = sum("facts" in q["sql"] for q in ctx.captured_queries)
+        assert page.paginator.count == 9
+        if pagina != "999":
+            assert runs == 1, pagina
+            last = rows
+        else:  # an old link past the end: counted first, then the last page
+            assert page.number == 3
+            assert [(r.enrolment.pk, r.werkproces.pk) for r in rows] == [
+                (r.enrolment.pk, r.werkproces.pk) for r in last
+            ]
 
 
 def test_results_list_pages_by_name_with_each_students_counts(client, aworld, small_pages):
