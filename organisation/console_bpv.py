@@ -17,6 +17,7 @@ from .console_common import (
     date_or_dash,
     form_page,
     list_page,
+    lookup_options,
 )
 from .console_forms import BpvEditForm, BpvForm, CsvUploadForm, PraktijkopleiderForm
 from .models import BpvPeriode, Enrolment, Praktijkopleider
@@ -82,7 +83,7 @@ def praktijkopleider_edit(request, pk: int):
 def praktijkopleider_suggestions(request):
     """<option>s for the praktijkopleider field's <datalist> (config.forms.LookupField)."""
     typed = request.GET.get("praktijkopleider", "").strip()
-    return _options(request, lookups.praktijkopleider_suggestions(typed))
+    return lookup_options(request, lookups.praktijkopleider_suggestions(typed))
 
 
 @require_GET
@@ -90,11 +91,7 @@ def praktijkopleider_suggestions(request):
 def leerbedrijf_suggestions(request):
     """<option>s for the leerbedrijf field's <datalist> (config.forms.LookupField)."""
     typed = request.GET.get("leerbedrijf", "").strip()
-    return _options(request, lookups.leerbedrijf_suggestions(typed))
-
-
-def _options(request, options):
-    return render(request, "includes/lookup_options.html", {"options": options})
+    return lookup_options(request, lookups.leerbedrijf_suggestions(typed))
 
 
 # --- BPV-periodes ---------------------------------------------------------------------------

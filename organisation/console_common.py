@@ -79,6 +79,11 @@ def form_page(request, form, *, title, status=None, intro=""):
     )
 
 
+def lookup_options(request, options: list[tuple[str, str]]):
+    """<option>s for a typed field's <datalist> (config.forms.LookupField)."""
+    return render(request, "includes/lookup_options.html", {"options": options})
+
+
 def activation_label(user) -> str:
     if not user.is_active:
         return _("gedeactiveerd")

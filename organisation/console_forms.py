@@ -1,11 +1,15 @@
 """Forms of the beheer console (/school/). Writes go through services.py."""
 
+from functools import partial
+
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import IdChoiceField, IdsChoiceField
+from config.forms import IdChoiceField, IdsChoiceField, LookupField
 from qualifications.models import Qualification
 
+from . import lookups
 from .forms import leerbedrijf_field, praktijkopleider_field
 from .models import AuditEntry, Cohort, Enrolment, School, User
 
@@ -30,27 +34,88 @@ def _qualifications():
     return Qualification.objects.select_related("dossier").order_by("title", "dossier__version")
 
 
+def _staff_field(*, label, role: str, unknown, suggestions: str) -> LookupField:
+    return LookupField(
+        label=label,
+        required=False,
+        help_text=_("E-mailadres of gebruikersnaam; typ een deel van de naam voor suggesties."),
+        find=partial(lookups.find_staff, role=role),
+        key=lookups.staff_key,
+        unknown=unknown,
+        suggestions_url=reverse_lazy(suggestions),
+        list_id=f"{role}-suggesties",
+    )
+
+
 class CohortForm(forms.Form):
+    """A klas. Its mentors and assessors are ticked (to keep) from those it has, and one of
+    each can be added by typing: a school has up to a thousand docenten, too many for a
+    <select>."""
+
     school = IdChoiceField(label=_("School"), queryset=None)
     name = forms.CharField(label=_("Naam"), max_length=100)
     start_year = forms.IntegerField(label=_("Startjaar"), min_value=2000, max_value=2100)
     qualification = _Qualification(label=_("Kwalificatie"), queryset=None)
-    mentors = _Names(label=_("Mentoren (docenten)"), queryset=None, required=False)
-    assessors = _Names(label=_("Assessoren"), queryset=None, required=False)
+    mentors = _Names(
+        label=_("Mentoren (docenten)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Haal het vinkje weg bij wie geen mentor meer is."),
+    )
+    mentor = _staff_field(
+        label=_("Mentor toevoegen"),
+        role=User.Role.DOCENT,
+        unknown=_("Er is geen actieve docent met dit e-mailadres of deze gebruikersnaam."),
+        suggestions="console:docent_suggestions",
+    )
+    assessors = _Names(
+        label=_("Assessoren"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Haal het vinkje weg bij wie geen assessor meer is."),
+    )
+    assessor = _staff_field(
+        label=_("Assessor toevoegen"),
+        role=User.Role.ASSESSOR,
+        unknown=_("Er is geen actieve assessor met dit e-mailadres of deze gebruikersnaam."),
+        suggestions="console:assessor_suggestions",
+    )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualification"].queryset = _qualifications()
         self.fields["school"].queryset = School.objects.all()
         if self.fields["school"].queryset.count() == 1:
             self.fields["school"].initial = self.fields["school"].queryset.get()
-        if editing:
-            # The kwalificatie (and school) of a klas is fixed: its students are enrolled on it.
-            del self.fields["qualification"]
-            del self.fields["school"]
-        people = User.objects.filter(is_active=True).order_by("sort_name", "username")
-        self.fields["mentors"].queryset = people.filter(role=User.Role.DOCENT)
-        self.fields["assessors"].queryset = people.filter(role=User.Role.ASSESSOR)
+        if cohort is None:  # a new klas has no one to keep yet
+            del self.fields["mentors"]
+            del self.fields["assessors"]
+            return
+        # The kwalificatie (and school) of a klas is fixed: its students are enrolled on it.
+        del self.fields["qualification"]
+        del self.fields["school"]
+        by_name = ("sort_name", "username", "pk")
+        have = {
+            "mentors": cohort.mentors.order_by(*by_name),
+            "assessors": User.objects.filter(assessor_assignments__cohort=cohort).order_by(
+                *by_name
+            ),
+        }
+        for name, people in have.items():
+            if people.exists():
+                self.fields[name].queryset = people
+            else:  # no one to keep: no empty list of boxes
+                del self.fields[name]
+
+    def chosen(self, kept: str, added: str) -> list[User]:
+        """Those ticked in `kept`, and the one typed in `added`, each once."""
+        people = list(self.cleaned_data.get(kept) or [])
+        new = self.cleaned_data.get(added)
+        if new is not None and new not in people:
+            people.append(new)
+        return people
 
 
 class EnrolForm(forms.Form):

@@ -13,18 +13,35 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.forms import apply_errors
 
-from . import services
+from . import lookups, services
 from .console_common import (
     activation_label,
     beheerder_required,
     form_page,
     list_page,
+    lookup_options,
     resend_activation,
     set_active,
 )
 from .console_forms import AccountForm, StaffForm, StudentForm
 from .invitations import STAFF_ROLES, staff_invite, student_add
 from .models import User
+
+
+@require_GET
+@beheerder_required
+def docent_suggestions(request):
+    """Docenten for the klas form's "Mentor toevoegen" field."""
+    typed = request.GET.get("mentor", "").strip()
+    return lookup_options(request, lookups.staff_suggestions(typed, role=User.Role.DOCENT))
+
+
+@require_GET
+@beheerder_required
+def assessor_suggestions(request):
+    """Assessoren for the klas form's "Assessor toevoegen" field."""
+    typed = request.GET.get("assessor", "").strip()
+    return lookup_options(request, lookups.staff_suggestions(typed, role=User.Role.ASSESSOR))
 
 
 def _staff_qs():

@@ -37,6 +37,16 @@ urlpatterns = [
     path("medewerkers/", console_people.staff, name="staff"),
     path("medewerkers/nieuw/", console_people.staff_create, name="staff_create"),
     path("medewerkers/<int:pk>/", console_people.staff_member, name="staff_member"),
+    path(
+        "medewerkers/docenten/suggesties/",
+        console_people.docent_suggestions,
+        name="docent_suggestions",
+    ),
+    path(
+        "medewerkers/assessoren/suggesties/",
+        console_people.assessor_suggestions,
+        name="assessor_suggestions",
+    ),
     path("medewerkers/<int:pk>/actief/", console_people.staff_set_active, name="staff_set_active"),
     path(
         "medewerkers/<int:pk>/activatie/",

@@ -86,9 +86,11 @@ def cohort_create(request):
                 name=data["name"],
                 start_year=data["start_year"],
                 qualification=data["qualification"],
-                mentors=data["mentors"],
+                mentors=form.chosen("mentors", "mentor"),
             )
-            services.cohort_set_assessors(cohort=cohort, assessors=data["assessors"])
+            services.cohort_set_assessors(
+                cohort=cohort, assessors=form.chosen("assessors", "assessor")
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -101,13 +103,13 @@ def cohort_create(request):
 @beheerder_required
 def cohort_edit(request, pk: int):
     cohort = get_object_or_404(Cohort.objects.select_related("qualification"), pk=pk)
-    initial = {
-        "name": cohort.name,
-        "start_year": cohort.start_year,
-        "mentors": list(cohort.mentors.all()),
-        "assessors": list(User.objects.filter(assessor_assignments__cohort=cohort).order_by("pk")),
-    }
-    form = CohortForm(request.POST or None, initial=initial, editing=True)
+    form = CohortForm(request.POST or None, cohort=cohort)
+    if not form.is_bound:  # everyone the klas has starts ticked
+        form.initial = {"name": cohort.name, "start_year": cohort.start_year} | {
+            name: list(form.fields[name].queryset)
+            for name in ("mentors", "assessors")
+            if name in form.fields
+        }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,8 +117,8 @@ def cohort_edit(request, pk: int):
                 cohort=cohort,
                 name=data["name"],
                 start_year=data["start_year"],
-                mentors=data["mentors"],
-                assessors=data["assessors"],
+                mentors=form.chosen("mentors", "mentor"),
+                assessors=form.chosen("assessors", "assessor"),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -1,14 +1,14 @@
-"""Praktijkopleiders and leerbedrijven by what a person types: an e-mail address or
-username, an SBB-erkenningsnummer or a name. A school works with thousands of each, too many
-for a <select>; the console's forms take them as typed keys (config.forms.LookupField) and
-suggest up to SUGGESTIONS matches as the beheerder types. The BPV CSV names praktijkopleiders
-the same way."""
+"""Praktijkopleiders, leerbedrijven and staff by what a person types: an e-mail address or
+username, an SBB-erkenningsnummer or a name. A school works with thousands of each (a large
+ROC has a thousand docenten), too many for a <select>; the console's forms take them as
+typed keys (config.forms.LookupField) and suggest up to SUGGESTIONS matches as the beheerder
+types. The BPV CSV names praktijkopleiders the same way."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Leerbedrijf, Praktijkopleider
+from .models import Leerbedrijf, Praktijkopleider, User
 
 SUGGESTIONS = 20
 # Fewer typed characters match too much to be worth a query.
@@ -91,3 +91,33 @@ def leerbedrijf_suggestions(typed: str) -> list[tuple[str, str]]:
         (leerbedrijf_key(b), f"{b.name} (SBB {b.sbb_number})" if b.sbb_number else b.name)
         for b in rows
     ]
+
+
+def find_staff(who: str, *, role: str) -> User | None:
+    """An active member of staff in this role (docent, assessor) by username or e-mail
+    address, either case."""
+    if not who:
+        return None
+    return (
+        User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+        .filter(role=role, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def staff_key(user: User) -> str:
+    return user.email or user.username
+
+
+def staff_suggestions(typed: str, *, role: str) -> list[tuple[str, str]]:
+    """(key, label) of the active staff in this role whose name, e-mail or username holds
+    what was typed, by name."""
+    if len(typed) < MIN_TYPED:
+        return []
+    rows = matching(
+        User.objects.filter(role=role, is_active=True),
+        ["first_name", "last_name", "email", "username"],
+        typed,
+    ).order_by("sort_name", "username", "pk")[:SUGGESTIONS]
+    return [(staff_key(u), u.display_name) for u in rows]

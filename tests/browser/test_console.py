@@ -55,12 +55,21 @@ def test_beheerder_sets_up_a_klas_and_the_praktijkopleider_sees_the_student(
         "#id_qualification",
         label=page.locator("#id_qualification option", has_text="Eerste profiel").inner_text(),
     )
-    page.select_option("#id_mentors", label="mentor")
+    # The mentor is typed: part of the name suggests the docent (htmx), the key is saved.
+    page.locator("#id_mentor").press_sequentially("ment")
+    expect(page.locator("#docent-suggesties option")).to_have_count(1)
+    expect(page.locator("#docent-suggesties option")).to_have_attribute("value", "mentor")
+    page.fill("#id_mentor", "mentor")
     assert_no_axe_violations(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Bewaren").click()
     expect(page.locator(".alert-success")).to_contain_text("Klas VZ-2A is aangemaakt")
     expect(page.locator("table")).to_contain_text("VZ-2A")
+    # Its page shows the mentor ticked, to keep or to untick.
+    page.get_by_role("link", name="VZ-2A").click()
+    expect(page.get_by_role("checkbox", name="mentor")).to_be_checked()
+    assert_no_axe_violations(page)
+    page.goto("/school/klassen/")
 
     # Students by CSV, into that klas.
     page.goto("/school/")
