@@ -47,6 +47,19 @@ def _staff_field(*, label, role: str, unknown, suggestions: str) -> LookupField:
     )
 
 
+def _klas_field() -> LookupField:
+    return LookupField(
+        label=_("Klas"),
+        required=False,
+        help_text=_("Naam van de klas; typ een deel ervan of van de kwalificatie voor suggesties."),
+        find=lookups.find_cohort,
+        key=lookups.cohort_key,
+        unknown=_("Er is geen klas met deze naam."),
+        suggestions_url=reverse_lazy("console:cohort_suggestions"),
+        list_id="klas-suggesties",
+    )
+
+
 class CohortForm(forms.Form):
     """A klas. Its mentors and assessors are ticked (to keep) from those it has, and one of
     each can be added by typing: a school has up to a thousand docenten, too many for a
@@ -123,12 +136,11 @@ class EnrolForm(forms.Form):
     started_on = forms.DateField(
         label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    cohort = IdChoiceField(label=_("Klas"), queryset=None, required=False)
+    cohort = _klas_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualification"].queryset = _qualifications()
-        self.fields["cohort"].queryset = Cohort.objects.all()
 
 
 class LeerbedrijfForm(forms.Form):
@@ -212,7 +224,7 @@ class StudentForm(forms.Form):
     )
     sso_identifier = forms.CharField(label=_("Schoolaccount"), max_length=255, required=False)
     qualification = _Qualification(label=_("Kwalificatie en dossierversie"), queryset=None)
-    cohort = IdChoiceField(label=_("Klas"), queryset=None, required=False)
+    cohort = _klas_field()
     started_on = forms.DateField(
         label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -220,7 +232,6 @@ class StudentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualification"].queryset = _qualifications()
-        self.fields["cohort"].queryset = Cohort.objects.order_by("-start_year", "name")
 
 
 class PraktijkopleiderForm(forms.Form):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("scholen/<int:pk>/", console_school.school_edit, name="school_edit"),
     path("klassen/", views.cohorts, name="cohorts"),
     path("klassen/nieuw/", views.cohort_create, name="cohort_create"),
+    path("klassen/suggesties/", views.cohort_suggestions, name="cohort_suggestions"),
     path("klassen/<int:pk>/", views.cohort_edit, name="cohort_edit"),
     path("studenten/", views.students, name="students"),
     path("studenten/nieuw/", console_people.student_create, name="student_create"),

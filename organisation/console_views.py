@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.forms import apply_errors
 from qualifications.models import Qualification
 
-from . import services
+from . import lookups, services
 from .console_common import (
     activation_label,
     beheerder_required,
     form_page,
     list_page,
+    lookup_options,
     resend_activation,
     set_active,
 )
@@ -131,6 +132,14 @@ def cohort_edit(request, pk: int):
         title=_("Klas %(name)s bewerken") % {"name": cohort.name},
         intro=_("Kwalificatie: %(q)s") % {"q": cohort.qualification},
     )
+
+
+@require_GET
+@beheerder_required
+def cohort_suggestions(request):
+    """Klassen for the "Klas" field of the student forms."""
+    typed = request.GET.get("cohort", "").strip()
+    return lookup_options(request, lookups.cohort_suggestions(typed))
 
 
 # --- Students -------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
-"""Praktijkopleiders, leerbedrijven and staff by what a person types: an e-mail address or
-username, an SBB-erkenningsnummer or a name. A school works with thousands of each (a large
-ROC has a thousand docenten), too many for a <select>; the console's forms take them as
-typed keys (config.forms.LookupField) and suggest up to SUGGESTIONS matches as the beheerder
-types. The BPV CSV names praktijkopleiders the same way."""
+"""Praktijkopleiders, leerbedrijven, staff and klassen by what a person types: an e-mail
+address or username, an SBB-erkenningsnummer or a name. A school works with thousands of
+each (a large ROC has a thousand docenten and klassen), too many for a <select>; the
+console's forms take them as typed keys (config.forms.LookupField) and suggest up to
+SUGGESTIONS matches as the beheerder types. The BPV CSV names praktijkopleiders the same
+way."""
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Leerbedrijf, Praktijkopleider, User
+from .models import Cohort, Leerbedrijf, Praktijkopleider, User
 
 SUGGESTIONS = 20
 # Fewer typed characters match too much to be worth a query.
@@ -121,3 +124,51 @@ def staff_suggestions(typed: str, *, role: str) -> list[tuple[str, str]]:
         typed,
     ).order_by("sort_name", "username", "pk")[:SUGGESTIONS]
     return [(staff_key(u), u.display_name) for u in rows]
+
+
+# "VZ-2A (2026, ROC Midden)": a klas's name is unique per school and startjaar only.
+KLAS_KEY = re.compile(r"^(?P<name>.+?)\s*\((?P<year>\d{4})(?:,\s*(?P<school>.+))?\)$")
+
+
+def find_cohort(text: str) -> Cohort | None:
+    """By "name (startjaar, school)", "name (startjaar)" or the name alone, either case;
+    ValidationError when what was typed fits more than one klas."""
+    if not text:
+        return None
+    klassen = Cohort.objects.select_related("school")
+    by_name = klassen.filter(name__iexact=text)
+    key = KLAS_KEY.match(text)
+    if key:
+        keyed = klassen.filter(name__iexact=key["name"], start_year=int(key["year"]))
+        if key["school"]:
+            keyed = keyed.filter(school__name__iexact=key["school"].strip())
+        by_name = keyed | by_name  # a klas may itself be called "X (2026)"
+    found = list(by_name.order_by("pk")[:2])
+    if len(found) > 1:
+        raise ValidationError(
+            _(
+                "Meer dan één klas heet zo: typ ook het startjaar en de school, zoals in de "
+                "suggesties."
+            ),
+            code="ambiguous",
+        )
+    return found[0] if found else None
+
+
+def cohort_key(cohort: Cohort) -> str:
+    return f"{cohort.name} ({cohort.start_year}, {cohort.school.name})"
+
+
+def cohort_suggestions(typed: str) -> list[tuple[str, str]]:
+    """(key, label) of the klassen whose name or kwalificatie holds what was typed, newest
+    first."""
+    if len(typed) < MIN_TYPED:
+        return []
+    rows = (
+        matching(
+            Cohort.objects.all(), ["name", "qualification__title", "qualification__crebo"], typed
+        )
+        .select_related("school", "qualification")
+        .order_by("-start_year", "name", "pk")[:SUGGESTIONS]
+    )
+    return [(cohort_key(c), f"{c.name} · {c.qualification.title}") for c in rows]

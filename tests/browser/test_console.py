@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from assessments.models import AssessmentPolicy
 from organisation import services as organisation_services
-from organisation.models import User
+from organisation.models import Enrolment, School, User
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.browser.conftest import logout as shared_logout
 
@@ -214,3 +214,43 @@ def test_beheerder_adds_a_bpv_periode_by_hand_on_a_phone(page, live_server, scho
         page.get_by_role("button", name="Bewaren").click()
     expect(page.locator(".alert-success")).to_contain_text("De BPV-periode is toegevoegd")
     assert enrolment.bpv_periodes.get().ends_on == datetime.date(2027, 1, 31)
+
+
+def test_beheerder_adds_a_student_with_a_typed_klas_on_a_phone(page, live_server, school):
+    tree = school["tree"]
+    testcollege = School.objects.get(name="Testcollege")
+    for year in (2025, 2026):
+        organisation_services.cohort_create(
+            school=testcollege, name="VZ-2A", start_year=year, qualification=tree["p1"]
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "bea", PASSWORD)
+    page.goto("/school/studenten/nieuw/")
+    page.fill("#id_username", "500777")
+    page.fill("#id_first_name", "Ada")
+    page.fill("#id_last_name", "Jansen")
+    page.select_option(
+        "#id_qualification",
+        label=page.locator("#id_qualification option", has_text="Eerste profiel").inner_text(),
+    )
+    page.fill("#id_started_on", "2026-09-01")
+    # The name alone fits two klassen: refused, with what to type instead.
+    page.fill("#id_cohort", "VZ-2A")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".error-summary")).to_contain_text("Meer dan één klas heet zo")
+    assert_no_axe_violations(page)
+    # The suggestions (htmx) name each with its startjaar and school, newest first.
+    page.fill("#id_cohort", "")
+    page.locator("#id_cohort").press_sequentially("vz-")
+    options = page.locator("#klas-suggesties option")
+    expect(options).to_have_count(2)
+    expect(options.first).to_have_attribute("value", "VZ-2A (2026, Testcollege)")
+    page.fill("#id_cohort", "VZ-2A (2026, Testcollege)")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    enrolment = Enrolment.objects.get(student__username="500777")
+    assert (enrolment.cohort.name, enrolment.cohort.start_year) == ("VZ-2A", 2026)

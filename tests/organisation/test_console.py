@@ -45,6 +45,7 @@ def _get_views(w):
         reverse("console:leerbedrijf_suggestions") + "?leerbedrijf=zorg",
         reverse("console:docent_suggestions") + "?mentor=doc",
         reverse("console:assessor_suggestions") + "?assessor=ass",
+        reverse("console:cohort_suggestions") + "?cohort=vz",
         reverse("console:bpv"),
         reverse("console:bpv_create"),
         reverse("console:bpv_import"),
@@ -152,14 +153,14 @@ def test_enrol_deactivate_and_resend_activation(
     )
     response = client.post(
         reverse("console:student_enrol", args=[new.pk]),
-        {"qualification": tree["p1"].pk, "started_on": "2026-09-01", "cohort": school["cohort"].pk},
+        {"qualification": tree["p1"].pk, "started_on": "2026-09-01", "cohort": "VZ-2A (2026)"},
     )
     assert response.status_code == 302
     assert Enrolment.objects.get(student=new).cohort == school["cohort"]
     # A klas of another kwalificatie is refused, and nothing is written.
     response = client.post(
         reverse("console:student_enrol", args=[new.pk]),
-        {"qualification": tree["p2"].pk, "started_on": "2026-09-01", "cohort": school["cohort"].pk},
+        {"qualification": tree["p2"].pk, "started_on": "2026-09-01", "cohort": "VZ-2A"},
     )
     assert response.status_code == 400
     assert Enrolment.objects.filter(student=new).count() == 1

@@ -237,7 +237,7 @@ def test_a_new_student_is_enrolled_gets_a_link_and_lands_on_the_portfolio(
         "email": "sam@student.example",
         "sso_identifier": "500123@school.example",
         "qualification": tree["p1"].pk,
-        "cohort": world["cohort"].pk,
+        "cohort": "VZ-2A (2026, Testcollege)",
         "started_on": "2026-09-01",
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -261,7 +261,7 @@ def test_a_refused_student_writes_nothing(client, world, tree):
         "last_name": "Smit",
         "email": "sam@student.example",
         "qualification": tree["p2"].pk,  # the klas follows P1
-        "cohort": world["cohort"].pk,
+        "cohort": "vz-2a",  # the name alone, either case, when one klas has it
         "started_on": "2026-09-01",
     }
     response = client.post(reverse("console:student_create"), data)
