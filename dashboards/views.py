@@ -144,16 +144,24 @@ def _matrix_body(dashboard, rows=None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - built from escaped parts above
 
 
-def _cohort_options(user, current: int) -> SafeString:
-    """The klas picker's <option>s, built here from plain values: a beheerder of a school of
-    400 klassen would otherwise pay for 400 model objects and the template loop over them.
-    Every value is escaped."""
-    out = []
-    for pk, name, start_year, title in (
+# A picker of more klassen than this is no help (a beheerder of a ROC sees 400 to 1 600, some
+# 100 KB of <option>s on every klas page): the page then links to the klassen list instead,
+# which is paged and filters by kwalificatie.
+PICKER_KLASSEN = 50
+
+
+def _cohort_options(user, current: int) -> SafeString | None:
+    """The klas picker's <option>s, built here from plain values, or None when this user
+    sees more than PICKER_KLASSEN klassen. Every value is escaped."""
+    rows = list(
         visible_cohorts(user)
         .order_by("-start_year", "name")
-        .values_list("pk", "name", "start_year", "qualification__title")
-    ):
+        .values_list("pk", "name", "start_year", "qualification__title")[: PICKER_KLASSEN + 1]
+    )
+    if len(rows) > PICKER_KLASSEN:
+        return None
+    out = []
+    for pk, name, start_year, title in rows:
         selected = " selected" if pk == current else ""
         out.append(
             f'<option value="{pk}"{selected}>{escape(name)} ({start_year}) – '
