@@ -17,10 +17,21 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, QuerySet, Subquery, Window
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Concat, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from organisation.lookups import matching
 from organisation.models import User
 from organisation.permissions import reviewable_q, visible_enrolments
 
@@ -36,6 +47,10 @@ SORTS = {
 DEFAULT_SORT = "wacht"
 # Dutch order: achternaam without its tussenvoegsel, accents folded (organisation.names).
 STUDENT_NAME = ("enrolment__student__sort_name", "enrolment__student__username")
+# With more students than this waiting, the student filter is a search field (part of a name
+# or username) instead of a <select> of them all: the coordinator of a large leerbedrijf has
+# hundreds, and each was an <option> on every inbox page.
+STUDENT_OPTIONS = 50
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ class InboxQuery:
     sort: str = DEFAULT_SORT
     student: int | None = None  # an enrolment
     werkproces: str = ""  # a code
+    name: str = ""  # part of a student's name or username
 
     @classmethod
     def from_data(cls, data) -> "InboxQuery":
@@ -53,6 +69,7 @@ class InboxQuery:
             sort=sort if sort in SORTS else DEFAULT_SORT,
             student=int(student) if student.isdigit() else None,
             werkproces=data.get("werkproces", "").strip()[:50],
+            name=data.get("naam", "").strip()[:100],
         )
 
     def params(self) -> dict[str, str]:
@@ -63,6 +80,8 @@ class InboxQuery:
             params["student"] = str(self.student)
         if self.werkproces:
             params["werkproces"] = self.werkproces
+        if self.name:
+            params["naam"] = self.name
         return params
 
     @property
@@ -72,7 +91,7 @@ class InboxQuery:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.student or self.werkproces)
+        return bool(self.student or self.werkproces or self.name)
 
 
 def _waiting(user: User) -> QuerySet[Evidence]:
@@ -91,8 +110,17 @@ def _waiting(user: User) -> QuerySet[Evidence]:
     )
 
 
+def _named(qs: QuerySet[Evidence], name: str) -> QuerySet[Evidence]:
+    """The bewijsstukken of students whose name ("Zoë Zwart" too) or username holds `name`."""
+    if not name:
+        return qs
+    student = "enrolment__student__"
+    qs = qs.annotate(student_name=Concat(f"{student}first_name", Value(" "), f"{student}last_name"))
+    return matching(qs, ["student_name", f"{student}username"], name)
+
+
 def _filtered(user: User, query: InboxQuery) -> QuerySet[Evidence]:
-    qs = _waiting(user)
+    qs = _named(_waiting(user), query.name)
     if query.student:
         qs = qs.filter(enrolment_id=query.student)
     if query.werkproces:
@@ -153,6 +181,7 @@ class InboxChoices:
 
     students: list[tuple[int, str]]
     werkprocessen: list[tuple[str, str]]
+    search: bool = False  # the student filter is a search field, not a <select>
 
     @property
     def werkproces_options(self) -> list[tuple[str, str]]:
@@ -170,7 +199,7 @@ def inbox_page_for(
     row's werkproces codes (`werkproces_codes` on its bewijsstuk) come from these and their
     links; the page is those ids, sorted and sliced in SQL.
     """
-    waiting = _waiting(user)
+    waiting = _named(_waiting(user), query.name)
     items = list(
         waiting.order_by(*STUDENT_NAME, "enrolment_id").values_list(
             "pk",
@@ -199,7 +228,12 @@ def inbox_page_for(
     for evidence_id, code, title, kerntaak_position, position in links:
         werkprocessen.setdefault((code, title), None)
         codes[evidence_id].append((kerntaak_position, position, code))
-    choices = InboxChoices(students=list(students.items()), werkprocessen=list(werkprocessen))
+    search = bool(query.name) or len(students) > STUDENT_OPTIONS
+    choices = InboxChoices(
+        students=[] if search else list(students.items()),
+        werkprocessen=list(werkprocessen),
+        search=search,
+    )
     # The same set as _filtered() gives, from the values read above.
     ids = [
         pk

@@ -12,7 +12,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from organisation import services as organisation_services
 from organisation.models import Praktijkopleider
-from portfolios import bulk, services
+from portfolios import bulk, inbox, services
 from portfolios.models import EvidenceEvent, SignOffEvent
 from qualifications.models import Werkproces
 from tests.portfolio_fixtures import checked_pdf, make_evidence
@@ -99,6 +99,40 @@ def test_inbox_query_count_is_flat_with_filters(client, two):
     add(45)
     assert count_queries(client, url) == small
     assert count_queries(client, reverse("portfolios:inbox")) == small
+
+
+def test_with_many_students_waiting_the_student_filter_searches_by_name(client, two, monkeypatch):
+    # A coordinator of a large leerbedrijf: too many students for a <select> of them all.
+    monkeypatch.setattr(inbox, "STUDENT_OPTIONS", 1)
+    oldest = submitted(two, "student", "Z-oudste")
+    submitted(two, "student2", "A-eerste")
+    second = submitted(two, "student", "Z-tweede")
+    client.force_login(two["praktijkopleider"])
+    url = reverse("portfolios:inbox")
+    html = client.get(url).content.decode()
+    assert 'id="inbox-student"' not in html and 'name="naam"' in html
+    assert "Anna Appel" in html  # the rows still name every student
+    names = ["Z-oudste", "Z-tweede", "A-eerste"]
+    for typed in ("zwart", "zoë zwart", "ZWA"):  # part of the name, first and last name, any case
+        html = client.get(url, {"naam": typed}).content.decode()
+        assert [n for n in names if n in html] == ["Z-oudste", "Z-tweede"], typed
+        assert "2 bewijsstukken wachten op je." in html
+        assert f'value="{typed}"' in html
+    html = client.get(url, {"naam": "student2"}).content.decode()  # a username
+    assert [n for n in names if n in html] == ["A-eerste"]
+    for typed in ("%", "_", "x" * 500):
+        html = client.get(url, {"naam": typed}).content.decode()
+        assert "Met deze filters wacht er niets" in html
+    assert count_queries(client, url + "?naam=zwart") == count_queries(client, url)
+    # After a decision the next item comes from the same searched list.
+    response = client.post(
+        reverse("portfolios:evidence_review", args=[oldest.pk]),
+        {"decision": "accept", "naam": "zwart"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == (
+        reverse("portfolios:evidence", args=[second.pk]) + "?naam=zwart"
+    )
 
 
 @pytest.mark.parametrize("role", ["student", "docent", "assessor", "beheerder", "outsider"])
