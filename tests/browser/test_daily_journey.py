@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from organisation import services as organisation_services
 from organisation.models import User
-from portfolios import services
+from portfolios import inbox, services
 from qualifications.export import find_qualification
 from qualifications.selectors import werkprocessen_of
 from tests.browser.conftest import assert_no_axe_violations, login
@@ -219,3 +219,33 @@ def test_daily_journey(page, live_server, cast, width):
             + "; ".join(pending)
             + " (the 'Bekijk <bestandsnaam>' link comes with the viewer's branch)"
         )
+
+
+def test_a_praktijkopleider_of_many_students_searches_the_inbox_on_a_phone(
+    page, live_server, cast, monkeypatch
+):
+    # The coordinator of a large leerbedrijf: more students wait than a <select> should hold.
+    monkeypatch.setattr(inbox, "STUDENT_OPTIONS", 1)
+    sanne = cast["sanne"]
+    evidence = services.evidence_create(
+        student=sanne.student,
+        enrolment=sanne,
+        werkproces=cast["first"],
+        title="Agenda van de afdeling",
+        reflection="Ik heb de agenda bijgehouden.",
+        date=timezone.localdate(),
+        files=[checked_pdf("agenda.pdf")],
+    )
+    services.evidence_submit(student=sanne.student, evidence=evidence)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "piet", PASSWORD)
+    page.goto("/portfolio/inbox/")
+    expect(page.locator("#inbox-student")).to_have_count(0)
+    page.get_by_label("Student").fill("vries")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Toepassen").click()
+    expect(page.locator("main")).to_contain_text("1 bewijsstuk wacht op je.")
+    expect(page.locator("main")).to_contain_text("Agenda van de afdeling")
+    expect(page.locator("main")).not_to_contain_text("Offerte voor een klant")
+    expect(page.get_by_label("Student")).to_have_value("vries")
+    check(page, 390)
