@@ -26,6 +26,14 @@ def matching(qs: QuerySet, fields: list[str], text: str) -> QuerySet:
     return qs.filter(cond)
 
 
+def _only(rows: QuerySet, ambiguous: str):
+    """The one row there is, or None; ValidationError(`ambiguous`) when there are more."""
+    found = list(rows.order_by("pk")[:2])
+    if len(found) > 1:
+        raise ValidationError(ambiguous, code="ambiguous")
+    return found[0] if found else None
+
+
 def find_praktijkopleider(who: str) -> Praktijkopleider | None:
     """By username or e-mail address, either case."""
     if not who:
@@ -66,16 +74,13 @@ def find_leerbedrijf(text: str) -> Leerbedrijf | None:
     by_number = Leerbedrijf.objects.filter(sbb_number=text).order_by("pk").first()
     if by_number is not None:
         return by_number
-    named = list(Leerbedrijf.objects.filter(name__iexact=text).order_by("pk")[:2])
-    if len(named) > 1:
-        raise ValidationError(
-            _(
-                "Meer dan één leerbedrijf heet zo: typ het SBB-erkenningsnummer (kies uit de "
-                "suggesties), of geef de leerbedrijven eerst een nummer."
-            ),
-            code="ambiguous",
-        )
-    return named[0] if named else None
+    return _only(
+        Leerbedrijf.objects.filter(name__iexact=text),
+        _(
+            "Meer dan één leerbedrijf heet zo: typ het SBB-erkenningsnummer (kies uit de "
+            "suggesties), of geef de leerbedrijven eerst een nummer."
+        ),
+    )
 
 
 def leerbedrijf_key(leerbedrijf: Leerbedrijf) -> str:
@@ -143,16 +148,10 @@ def find_cohort(text: str) -> Cohort | None:
         if key["school"]:
             keyed = keyed.filter(school__name__iexact=key["school"].strip())
         by_name = keyed | by_name  # a klas may itself be called "X (2026)"
-    found = list(by_name.order_by("pk")[:2])
-    if len(found) > 1:
-        raise ValidationError(
-            _(
-                "Meer dan één klas heet zo: typ ook het startjaar en de school, zoals in de "
-                "suggesties."
-            ),
-            code="ambiguous",
-        )
-    return found[0] if found else None
+    return _only(
+        by_name,
+        _("Meer dan één klas heet zo: typ ook het startjaar en de school, zoals in de suggesties."),
+    )
 
 
 def cohort_key(cohort: Cohort) -> str:
