@@ -98,17 +98,19 @@ class CohortForm(forms.Form):
 
     def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["qualification"].queryset = _qualifications()
-        self.fields["school"].queryset = School.objects.all()
-        if self.fields["school"].queryset.count() == 1:
-            self.fields["school"].initial = self.fields["school"].queryset.get()
-        if cohort is None:  # a new klas has no one to keep yet
+        if cohort is None:  # a new klas: no one to keep yet
             del self.fields["mentors"]
             del self.fields["assessors"]
+            self.fields["qualification"].queryset = _qualifications()
+            self.fields["school"].queryset = School.objects.all()
+            if self.fields["school"].queryset.count() == 1:
+                self.fields["school"].initial = self.fields["school"].queryset.get()
             return
         # The kwalificatie (and school) of a klas is fixed: its students are enrolled on it.
         del self.fields["qualification"]
         del self.fields["school"]
+        self.initial.setdefault("name", cohort.name)
+        self.initial.setdefault("start_year", cohort.start_year)
         by_name = ("sort_name", "username", "pk")
         have = {
             "mentors": cohort.mentors.order_by(*by_name),
@@ -117,8 +119,10 @@ class CohortForm(forms.Form):
             ),
         }
         for name, people in have.items():
-            if people.exists():
+            ticked = list(people)
+            if ticked:
                 self.fields[name].queryset = people
+                self.initial.setdefault(name, ticked)  # everyone the klas has starts ticked
             else:  # no one to keep: no empty list of boxes
                 del self.fields[name]
 

@@ -105,12 +105,6 @@ def cohort_create(request):
 def cohort_edit(request, pk: int):
     cohort = get_object_or_404(Cohort.objects.select_related("qualification"), pk=pk)
     form = CohortForm(request.POST or None, cohort=cohort)
-    if not form.is_bound:  # everyone the klas has starts ticked
-        form.initial = {"name": cohort.name, "start_year": cohort.start_year} | {
-            name: list(form.fields[name].queryset)
-            for name in ("mentors", "assessors")
-            if name in form.fields
-        }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
