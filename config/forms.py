@@ -92,11 +92,11 @@ class LookupInput(forms.TextInput):
 
 
 class LookupField(forms.CharField):
-    """One of thousands of rows (praktijkopleiders, leerbedrijven), typed as its key with
-    suggestions as the person types: a <select> of them all made the page 150–200 KB and up
-    to half a second. Without JavaScript the key is typed in full. `find(text)` returns the
-    row or None, or raises ValidationError when the text names more than one; `key(row)` is
-    what the field shows for a row."""
+    """One of thousands of rows (praktijkopleiders, leerbedrijven, staff, klassen), typed as
+    its key with suggestions as the person types: a <select> of them all made the page
+    150–200 KB and up to half a second. Without JavaScript the key is typed in full.
+    `find(text)` returns the row or None, or raises ValidationError when the text names more
+    than one; `key(row)` is what the field shows for a row."""
 
     def __init__(self, *, find, key, unknown: str, suggestions_url, list_id: str, **kwargs):
         self.find, self.key, self.unknown = find, key, unknown

@@ -82,16 +82,14 @@ def praktijkopleider_edit(request, pk: int):
 @beheerder_required
 def praktijkopleider_suggestions(request):
     """<option>s for the praktijkopleider field's <datalist> (config.forms.LookupField)."""
-    typed = request.GET.get("praktijkopleider", "").strip()
-    return lookup_options(request, lookups.praktijkopleider_suggestions(typed))
+    return lookup_options(request, "praktijkopleider", lookups.praktijkopleider_suggestions)
 
 
 @require_GET
 @beheerder_required
 def leerbedrijf_suggestions(request):
     """<option>s for the leerbedrijf field's <datalist> (config.forms.LookupField)."""
-    typed = request.GET.get("leerbedrijf", "").strip()
-    return lookup_options(request, lookups.leerbedrijf_suggestions(typed))
+    return lookup_options(request, "leerbedrijf", lookups.leerbedrijf_suggestions)
 
 
 # --- BPV-periodes ---------------------------------------------------------------------------

@@ -79,9 +79,11 @@ def form_page(request, form, *, title, status=None, intro=""):
     )
 
 
-def lookup_options(request, options: list[tuple[str, str]]):
-    """<option>s for a typed field's <datalist> (config.forms.LookupField)."""
-    return render(request, "includes/lookup_options.html", {"options": options})
+def lookup_options(request, field: str, suggest):
+    """<option>s for a typed field's <datalist> (config.forms.LookupField): `suggest` over
+    what is typed in `field`, the input's name, which htmx sends as it is."""
+    typed = request.GET.get(field, "").strip()
+    return render(request, "includes/lookup_options.html", {"options": suggest(typed)})
 
 
 def activation_label(user) -> str:

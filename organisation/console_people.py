@@ -4,6 +4,8 @@ Both get an activation mail with a one-time link (invitations.py); a beheerder c
 it, deactivate and reactivate. Anyone but a beheerder gets 404.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,16 +34,18 @@ from .models import User
 @beheerder_required
 def docent_suggestions(request):
     """Docenten for the klas form's "Mentor toevoegen" field."""
-    typed = request.GET.get("mentor", "").strip()
-    return lookup_options(request, lookups.staff_suggestions(typed, role=User.Role.DOCENT))
+    return lookup_options(
+        request, "mentor", partial(lookups.staff_suggestions, role=User.Role.DOCENT)
+    )
 
 
 @require_GET
 @beheerder_required
 def assessor_suggestions(request):
     """Assessoren for the klas form's "Assessor toevoegen" field."""
-    typed = request.GET.get("assessor", "").strip()
-    return lookup_options(request, lookups.staff_suggestions(typed, role=User.Role.ASSESSOR))
+    return lookup_options(
+        request, "assessor", partial(lookups.staff_suggestions, role=User.Role.ASSESSOR)
+    )
 
 
 def _staff_qs():

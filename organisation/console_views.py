@@ -132,8 +132,7 @@ def cohort_edit(request, pk: int):
 @beheerder_required
 def cohort_suggestions(request):
     """Klassen for the "Klas" field of the student forms."""
-    typed = request.GET.get("cohort", "").strip()
-    return lookup_options(request, lookups.cohort_suggestions(typed))
+    return lookup_options(request, "cohort", lookups.cohort_suggestions)
 
 
 # --- Students -------------------------------------------------------------------------------
