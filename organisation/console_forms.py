@@ -40,7 +40,7 @@ def _staff_field(*, label, role: str, unknown, suggestions: str) -> LookupField:
         required=False,
         help_text=_("E-mailadres of gebruikersnaam; typ een deel van de naam voor suggesties."),
         find=partial(lookups.find_staff, role=role),
-        key=lookups.staff_key,
+        key=lookups.login_key,
         unknown=unknown,
         suggestions_url=reverse_lazy(suggestions),
         list_id=f"{role}-suggesties",

@@ -34,12 +34,23 @@ def _only(rows: QuerySet, ambiguous: str):
     return found[0] if found else None
 
 
+def _signs_in_as(who: str, user: str = "") -> Q:
+    """The person (at `user`, a path to them) signs in as `who`: their username or e-mail
+    address, either case."""
+    return Q(**{f"{user}username__iexact": who}) | Q(**{f"{user}email__iexact": who})
+
+
+def login_key(user: User) -> str:
+    """What a person is typed as: their e-mail address, else their username."""
+    return user.email or user.username
+
+
 def find_praktijkopleider(who: str) -> Praktijkopleider | None:
     """By username or e-mail address, either case."""
     if not who:
         return None
     return (
-        Praktijkopleider.objects.filter(Q(user__username__iexact=who) | Q(user__email__iexact=who))
+        Praktijkopleider.objects.filter(_signs_in_as(who, "user__"))
         .select_related("leerbedrijf", "user")
         .order_by("pk")
         .first()
@@ -47,7 +58,7 @@ def find_praktijkopleider(who: str) -> Praktijkopleider | None:
 
 
 def praktijkopleider_key(praktijkopleider: Praktijkopleider) -> str:
-    return praktijkopleider.user.email or praktijkopleider.user.username
+    return login_key(praktijkopleider.user)
 
 
 def praktijkopleider_suggestions(typed: str) -> list[tuple[str, str]]:
@@ -106,16 +117,7 @@ def find_staff(who: str, *, role: str) -> User | None:
     address, either case."""
     if not who:
         return None
-    return (
-        User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
-        .filter(role=role, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-def staff_key(user: User) -> str:
-    return user.email or user.username
+    return User.objects.filter(_signs_in_as(who), role=role, is_active=True).order_by("pk").first()
 
 
 def staff_suggestions(typed: str, *, role: str) -> list[tuple[str, str]]:
@@ -128,7 +130,7 @@ def staff_suggestions(typed: str, *, role: str) -> list[tuple[str, str]]:
         ["first_name", "last_name", "email", "username"],
         typed,
     ).order_by("sort_name", "username", "pk")[:SUGGESTIONS]
-    return [(staff_key(u), u.display_name) for u in rows]
+    return [(login_key(u), u.display_name) for u in rows]
 
 
 # "VZ-2A (2026, ROC Midden)": a klas's name is unique per school and startjaar only.
