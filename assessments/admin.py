@@ -51,6 +51,10 @@ class VaststellingAdmin(admin.ModelAdmin):
     """Read-only: results are recorded through the application, and never changed."""
 
     list_display = ["beoordeling", "number", "outcome", "recorded_by_name", "created_at"]
+    list_select_related = [
+        "beoordeling__enrolment__student",
+        "beoordeling__enrolment__qualification",
+    ]
     inlines = [FinalScoreInline]
 
     def has_add_permission(self, request):

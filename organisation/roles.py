@@ -43,7 +43,15 @@ PERMISSIONS = {
         "comment": ("view",),
         "commentrevision": ("view",),
     },
-    "qualifications": {"dossier": ("view",), "qualification": ("view",)},
+    # The tree, to read: an exam record's page links its werkproces, and a policy's kerntaak
+    # is picked from the list of kerntaken.
+    "qualifications": {
+        "dossier": ("view",),
+        "qualification": ("view",),
+        "kerntaak": ("view",),
+        "werkproces": ("view",),
+        "competentie": ("view",),
+    },
     "auditlog": {"logentry": ("view",)},
 }
 
