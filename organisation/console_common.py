@@ -68,13 +68,19 @@ def list_page(
     )
 
 
-def form_page(request, form, *, title, status=None, intro=""):
+# The name of a form's second submit button, "save and stay on this form" (`again` below).
+AGAIN = "nog"
+
+
+def form_page(request, form, *, title, status=None, intro="", again=""):
+    """`again`: the label of a second button that saves and comes back to the form (the view
+    redirects there when AGAIN is in the POST)."""
     if status is None:
         status = 400 if form.is_bound and form.errors else 200
     return render(
         request,
         "organisation/console/form.html",
-        {"form": form, "title": title, "intro": intro},
+        {"form": form, "title": title, "intro": intro, "again": again, "again_name": AGAIN},
         status=status,
     )
 

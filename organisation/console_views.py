@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.forms import apply_errors
@@ -17,6 +18,7 @@ from qualifications.models import Qualification
 
 from . import lookups, services
 from .console_common import (
+    AGAIN,
     activation_label,
     beheerder_required,
     form_page,
@@ -75,6 +77,17 @@ def cohorts(request):
     )
 
 
+# The form adds one mentor and one assessor a save: this button saves and opens the klas's
+# form again, for the next one.
+ADD_STAFF_AGAIN = gettext_lazy("Bewaren en nog iemand toevoegen")
+
+
+def _after_cohort_saved(request, cohort):
+    if AGAIN in request.POST:
+        return redirect("console:cohort_edit", pk=cohort.pk)
+    return redirect("console:cohorts")
+
+
 @require_http_methods(["GET", "POST"])
 @beheerder_required
 def cohort_create(request):
@@ -96,8 +109,8 @@ def cohort_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("Klas %(name)s is aangemaakt.") % {"name": cohort.name})
-            return redirect("console:cohorts")
-    return form_page(request, form, title=_("Nieuwe klas"))
+            return _after_cohort_saved(request, cohort)
+    return form_page(request, form, title=_("Nieuwe klas"), again=ADD_STAFF_AGAIN)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,12 +132,13 @@ def cohort_edit(request, pk: int):
             apply_errors(form, exc)
         else:
             messages.success(request, _("Klas %(name)s is bewaard.") % {"name": cohort.name})
-            return redirect("console:cohorts")
+            return _after_cohort_saved(request, cohort)
     return form_page(
         request,
         form,
         title=_("Klas %(name)s bewerken") % {"name": cohort.name},
         intro=_("Kwalificatie: %(q)s") % {"q": cohort.qualification},
+        again=ADD_STAFF_AGAIN,
     )
 
 

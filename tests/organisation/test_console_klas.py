@@ -153,3 +153,36 @@ def test_suggestions_are_active_staff_of_that_role_by_name(client, world):
     assert (
         b"<option" not in client.get(reverse("console:docent_suggestions"), {"mentor": "n"}).content
     )
+
+
+def test_save_and_add_another_comes_back_to_the_klas_form(client, world):
+    """One mentor is typed a save; "Bewaren en nog iemand toevoegen" opens the form again for
+    the next one, with the first one ticked, on a new klas and on an existing one."""
+    client.force_login(world["beheerder"])
+    first, second, third = staff(User.Role.DOCENT, 3)
+    response = client.post(
+        reverse("console:cohort_create"),
+        {
+            "school": world["cohort"].school_id,
+            "name": "VZ-1B",
+            "start_year": 2026,
+            "qualification": world["cohort"].qualification_id,
+            "mentor": first.username,
+            "nog": "1",
+        },
+    )
+    cohort = Cohort.objects.get(name="VZ-1B")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("console:cohort_edit", args=[cohort.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Klas VZ-1B is aangemaakt." in page
+    assert f'value="{first.pk}"' in page and "checked" in page
+    response = edit(client, cohort, mentors=[first.pk], mentor=second.email, nog="1")
+    assert response["Location"] == reverse("console:cohort_edit", args=[cohort.pk])
+    response = edit(client, cohort, mentors=[first.pk, second.pk], mentor=third.username)
+    assert response["Location"] == reverse("console:cohorts")
+    assert set(cohort.mentors.all()) == {first, second, third}
+    # A refused key stays on the form with its message, whichever button was pressed.
+    response = edit(client, cohort, mentors=[first.pk], mentor="niemand", nog="1")
+    assert response.status_code == 400
+    assert set(cohort.mentors.all()) == {first, second, third}
