@@ -100,6 +100,27 @@ def test_inbox_query_count_is_flat(client, world):
     assert count_queries(client, url) == large
 
 
+def sql_sent(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum(len(query["sql"]) for query in ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_inbox_sends_no_list_of_every_waiting_item(client, world, monkeypatch):
+    """Its SQL does not grow with what waits: a coordinator with 2 500 items waiting got two
+    queries of 15 KB each, an IN-list of every waiting id."""
+    monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
+    client.force_login(world["praktijkopleider"])
+    url = reverse("portfolios:inbox")
+    add_evidence(world, 8)  # 4 waiting: the page's 3 and one more
+    few = sql_sent(client, url)
+    add_evidence(world, 60)  # 34 waiting
+    # Only the page's ids have more digits now.
+    assert few <= sql_sent(client, url) <= few + 20
+    assert few <= sql_sent(client, url + "?pagina=2") <= few + 20
+
+
 @pytest.mark.django_db
 def test_werkproces_page_query_count_is_flat(client, world):
     client.force_login(world["praktijkopleider"])
