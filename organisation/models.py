@@ -342,3 +342,60 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+# --- Background imports ---------------------------------------------------------------------
+
+
+class ImportJob(models.Model):
+    """A CSV of students imported by a worker (organisation.import_jobs): a large ROC's
+    yearly export has thousands of rows, minutes of work that no web request may hold.
+    While it runs, how far it is lives in the shared cache (the import itself is one
+    transaction, so nothing it writes is visible before the end)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Wordt geïmporteerd")
+        DONE = "done", _("Klaar")
+        # The file has problems (listed in `problems`): nothing was imported.
+        REFUSED = "refused", _("Niets geïmporteerd")
+        # The import broke off (the database or the worker went away): nothing was
+        # imported, and it can be tried again.
+        FAILED = "failed", _("Mislukt")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    school_name = models.CharField(_("school"), max_length=200)
+    original_name = models.CharField(_("bestandsnaam"), max_length=255)
+    # Removed once the import is done or refused: it holds personal data (AVG).
+    file = models.FileField(_("bestand"), upload_to="imports/", blank=True)
+    rows = models.PositiveIntegerField(_("regels"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # What was made (ImportResult's counts) or, when refused, [line, reason] per problem.
+    result = models.JSONField(_("resultaat"), default=dict, blank=True)
+    problems = models.JSONField(_("problemen"), default=list, blank=True)
+    created_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    # Since when it waits for a worker (again, after a retry).
+    queued_at = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
+    started_at = models.DateTimeField(_("begonnen op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

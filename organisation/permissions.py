@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from qualifications.models import Qualification
 
-from .models import BpvPeriode, Cohort, Enrolment, User
+from .models import BpvPeriode, Cohort, Enrolment, ImportJob, User
 
 
 class BpvAccess(enum.Enum):
@@ -175,6 +175,17 @@ def get_cohort_for_user(user, pk: int) -> Cohort:
     try:
         return visible_cohorts(user).select_related("qualification", "school").get(pk=pk)
     except Cohort.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_import_job_for_user(user, pk: int) -> ImportJob:
+    """A student import: the school's beheerders see each other's (one of them may finish
+    what another started); for anyone else it does not exist."""
+    if not (user.is_authenticated and user.is_beheerder):
+        raise Http404
+    try:
+        return ImportJob.objects.select_related("requested_by").get(pk=pk)
+    except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
 
 

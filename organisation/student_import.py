@@ -43,6 +43,7 @@ COLUMNS = [
 # eduPersonPrincipalName) a student signs in with; see organisation.sso.
 OPTIONAL_COLUMNS = ["schoolaccount"]
 MAX_BYTES = 5 * 1024 * 1024
+PROGRESS_EVERY = 50
 
 
 @dataclass
@@ -229,8 +230,18 @@ def _parse_row(values, line, header, index, seen, qualifications, rows, errors) 
     )
 
 
-def students_import(*, data: bytes, school_name: str) -> ImportResult:
-    """Import or raise StudentImportError listing every bad row; nothing is written then."""
+def students_check(data: bytes) -> int:
+    """The rows of a file with no problem of its own (raise StudentImportError listing each
+    one): what can be said before touching the database, at once, before a worker imports."""
+    rows, errors = parse_rows(_decode(data))
+    if errors:
+        raise StudentImportError(errors)
+    return len(rows)
+
+
+def students_import(*, data: bytes, school_name: str, progress=None) -> ImportResult:
+    """Import or raise StudentImportError listing every bad row; nothing is written then.
+    `progress(rows_done)` is called every PROGRESS_EVERY rows, for a page that shows it."""
     rows, errors = parse_rows(_decode(data))
     if errors:
         raise StudentImportError(errors)
@@ -240,10 +251,12 @@ def students_import(*, data: bytes, school_name: str) -> ImportResult:
         if school is None:
             school = school_create(name=school_name.strip())
         cohorts: dict[tuple[str, int], Cohort] = {}
-        for row in rows:
+        for done, row in enumerate(rows, start=1):
             problem = _import_row(row, school=school, cohorts=cohorts, result=result)
             if problem:
                 errors.append((row.line, problem))
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
         if errors:
             # Problems found against the database (a name taken by a docent, a klas of
             # another kwalificatie) undo the rows already written.

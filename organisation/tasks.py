@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import transaction
 
-from . import audit, mail
+from . import audit, import_jobs, mail
 
 
 @shared_task
@@ -17,3 +17,8 @@ def send_invite(user_id: int) -> None:
 def prune_audit_log() -> int:
     """Daily (beat): delete audit rows past BEKWAAM_AUDIT_RETENTION_DAYS. Safe to run twice."""
     return audit.audit_prune()
+
+
+@shared_task
+def run_student_import(job_id: int) -> str:
+    return import_jobs.job_run(job_id=job_id)

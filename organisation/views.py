@@ -12,16 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.forms import apply_errors
 from organisation.models import Praktijkopleider, School, User
 
-from . import invitations, student_import, tokens
+from . import import_jobs, invitations, student_import, tokens
 from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
+from .permissions import get_import_job_for_user
 from .services import praktijkopleider_set_digest
 
-IMPORT_RESULT_KEY = "bekwaam_student_import_result"
 PENDING_PER_PAGE = 25
 
 # Where each role's own work is (issue 11, item 6); names only, so no import of those apps.
@@ -134,26 +134,61 @@ def import_students(request):
             errors = [(0, _("Het bestand is te groot (hoogstens 5 MB)."))]
         else:
             try:
-                result = student_import.students_import(
-                    data=upload.read(), school_name=form.cleaned_data["school"]
+                job = import_jobs.job_start(
+                    user=request.user,
+                    data=upload.read(),
+                    name=upload.name,
+                    school_name=form.cleaned_data["school"],
                 )
             except student_import.StudentImportError as exc:
                 errors = exc.errors
             else:
-                # Post, redirect, get: the summary waits in the session for the next page, so
-                # a reload shows it again instead of posting the file a second time.
-                request.session[IMPORT_RESULT_KEY] = {
-                    "rows": result.rows,
-                    "users_created": result.users_created,
-                    "cohorts_created": result.cohorts_created,
-                    "enrolments_created": result.enrolments_created,
-                }
-                return redirect("organisation:import_students")
-    # Shown once, on the GET right after the import.
-    result = request.session.pop(IMPORT_RESULT_KEY, None) if request.method == "GET" else None
+                # A worker imports it; its page shows how far it is, and then the result.
+                return redirect("organisation:import_job", pk=job.pk)
     return render(
         request,
         "organisation/import_students.html",
-        {"form": form, "errors": errors, "result": result, "columns": student_import.COLUMNS},
+        {
+            "form": form,
+            "errors": errors,
+            "columns": student_import.COLUMNS,
+            "jobs": import_jobs.recent_jobs(),
+        },
         status=400 if (form.is_bound and form.errors) or errors else 200,
     )
+
+
+def _job_context(job) -> dict:
+    done, stalled = import_jobs.job_progress(job)
+    return {
+        "job": job,
+        "done": done,
+        "stalled": stalled,
+        "can_retry": import_jobs.can_retry(job),
+    }
+
+
+@require_GET
+@login_required
+def import_job(request, pk: int):
+    job = get_import_job_for_user(request.user, pk)
+    return render(request, "organisation/import_job.html", _job_context(job))
+
+
+@require_GET
+@login_required
+def import_job_status(request, pk: int):
+    """The status card alone, which the page asks for every few seconds (htmx)."""
+    job = get_import_job_for_user(request.user, pk)
+    return render(request, "organisation/_import_status.html", _job_context(job))
+
+
+@require_POST
+@login_required
+def import_job_retry(request, pk: int):
+    job = get_import_job_for_user(request.user, pk)
+    if import_jobs.job_retry(job=job):
+        messages.success(request, _("De import staat opnieuw in de wachtrij."))
+    else:
+        messages.error(request, _("Deze import loopt nog of is al afgerond."))
+    return redirect("organisation:import_job", pk=job.pk)

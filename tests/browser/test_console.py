@@ -91,7 +91,11 @@ def test_beheerder_sets_up_a_klas_and_the_praktijkopleider_sees_the_student(
     page.set_input_files("#id_file", str(students))
     with page.expect_navigation():
         page.get_by_role("button", name="Importeren").click()
+    # A worker imports it (here in-process); its page says what came of it.
+    expect(page.locator(".import-status")).to_have_text("Klaar")
     expect(page.locator(".alert-success")).to_contain_text("2 nieuwe studenten, 0 nieuwe klassen")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # The praktijkopleider to Ada, by BPV CSV; a bad file first.
     page.goto("/school/bpv/importeren/")

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from organisation.models import Cohort, Enrolment, School, User
+from organisation.models import Cohort, Enrolment, ImportJob, School, User
 from organisation.student_import import StudentImportError, students_import
 
 pytestmark = pytest.mark.django_db
@@ -107,22 +107,26 @@ def test_management_command(tree, tmp_path, capsys):
     assert "regel 2: onbekend crebo 99999" in capsys.readouterr().err
 
 
-def test_beheerder_imports_through_the_page(client, users):
+def test_beheerder_imports_through_the_page(client, users, django_capture_on_commit_callbacks):
     client.force_login(users["beheerder"])
     assert client.get(reverse("organisation:import_students")).status_code == 200
     upload = SimpleUploadedFile("studenten.csv", GOOD.encode("utf-8"), content_type="text/csv")
-    response = client.post(
-        reverse("organisation:import_students"), {"file": upload, "school": "Testcollege"}
-    )
-    # Post, redirect, get: a reload of the result page posts nothing again.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("organisation:import_students"), {"file": upload, "school": "Testcollege"}
+        )
+    # Post, redirect, get: the import's own page, which a reload does not post again.
+    job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("organisation:import_students")
-    page = client.get(response["Location"])
-    assert "3 nieuwe studenten" in page.content.decode()
-    assert "3 nieuwe studenten" not in client.get(response["Location"]).content.decode()
+    assert response["Location"] == reverse("organisation:import_job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "3 regels verwerkt: 3 nieuwe studenten" in page
+    assert "3 nieuwe studenten" in client.get(response["Location"]).content.decode()
+    # A file with problems of its own is refused on the page itself: no job, nothing stored.
     bad = SimpleUploadedFile("s.csv", (HEADER + "x;A;B;;1;K;2026;2026-09-01\n").encode())
     response = client.post(
         reverse("organisation:import_students"), {"file": bad, "school": "Testcollege"}
     )
     assert response.status_code == 400
     assert "Regel 2" in response.content.decode()
+    assert ImportJob.objects.count() == 1

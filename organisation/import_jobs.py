@@ -1,0 +1,155 @@
+"""Importing a CSV of students in the background (ImportJob), with progress.
+
+A large ROC imports thousands of students at the start of a year: about 30 ms a row, so
+10 000 rows are minutes of work, which no web request may hold (a proxy or gunicorn gives
+up long before, and the page would simply fail). So the page checks the file at once (what
+needs no database: columns, crebo's, dates, doubles; a bad file is refused on the page
+itself), stores it (default storage: S3 when web nodes share nothing) and a worker imports
+it (tasks.run_student_import -> job_run).
+
+The import stays all or nothing, one transaction, so nothing it writes is visible before
+the end; how far it is lives in the shared cache instead, with the time of its last step. A
+job that has not moved for STALLED seconds lost its worker (or never got one: the broker was
+away), and a beheerder may start it again (job_retry). Importing the same file twice changes
+nothing, so a second start is safe even when the first worker was only slow.
+"""
+
+import logging
+import time
+import uuid
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from config.tasks import enqueue_on_commit
+
+from .models import ImportJob, User
+from .student_import import StudentImportError, students_check, students_import
+
+log = logging.getLogger(__name__)
+
+# Seconds without a step of progress after which a job is taken to have lost its worker.
+STALLED = 120
+PROGRESS_KEY = "bekwaam:import-progress:{}"
+TASK = "organisation.tasks.run_student_import"
+RECENT = 5
+
+
+def job_start(*, user: User, data: bytes, name: str, school_name: str) -> ImportJob:
+    """Check the file and queue its import; raises StudentImportError (nothing written)."""
+    rows = students_check(data)
+    with transaction.atomic():
+        job = ImportJob(
+            requested_by=user,
+            school_name=school_name.strip(),
+            original_name=name[:255],
+            rows=rows,
+        )
+        job.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
+        job.save()
+        enqueue_on_commit(TASK, job.pk)
+    return job
+
+
+def job_run(*, job_id: int) -> str:
+    """The worker's side: claim the queued job, import, record what came of it."""
+    job = _claim(job_id)
+    if job is None:
+        return "not queued"
+    _progress(job.pk, 0)
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+        result = students_import(
+            data=data, school_name=job.school_name, progress=lambda n: _progress(job.pk, n)
+        )
+    except StudentImportError as exc:
+        _finish(job, ImportJob.Status.REFUSED, problems=[[n, str(r)] for n, r in exc.errors])
+        return "refused"
+    except Exception:
+        # The database or storage went away: nothing was imported (one transaction). The
+        # file stays for another try; if even this cannot be written, the job stalls and
+        # the page offers that try all the same.
+        log.exception("student import %s broke off", job.pk)
+        _finish(job, ImportJob.Status.FAILED)
+        return "failed"
+    _finish(
+        job,
+        ImportJob.Status.DONE,
+        result={
+            "rows": result.rows,
+            "users_created": result.users_created,
+            "cohorts_created": result.cohorts_created,
+            "enrolments_created": result.enrolments_created,
+        },
+    )
+    return "done"
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != ImportJob.Status.QUEUED:
+            return None
+        job.status = ImportJob.Status.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at"])
+    return job
+
+
+def _finish(job: ImportJob, status: str, *, result=None, problems=None) -> None:
+    job.status = status
+    job.finished_at = timezone.now()
+    job.result = result or {}
+    job.problems = problems or []
+    fields = ["status", "finished_at", "result", "problems"]
+    if status != ImportJob.Status.FAILED and job.file:
+        # Done or refused: the file (personal data) is no longer needed.
+        job.file.delete(save=False)
+        fields.append("file")
+    try:
+        job.save(update_fields=fields)
+    finally:
+        cache.delete(PROGRESS_KEY.format(job.pk))
+
+
+def _progress(job_id: int, done: int) -> None:
+    cache.set(PROGRESS_KEY.format(job_id), (done, time.time()), timeout=STALLED * 10)
+
+
+def job_progress(job: ImportJob) -> tuple[int, bool]:
+    """(rows done, stalled): how far a running job is, and whether it stopped moving; a
+    queued job is stalled when no worker took it within STALLED seconds."""
+    if not job.active:
+        return 0, False
+    since = job.started_at if job.status == ImportJob.Status.RUNNING else job.queued_at
+    done, at = 0, since.timestamp()
+    if job.status == ImportJob.Status.RUNNING:
+        done, at = cache.get(PROGRESS_KEY.format(job.pk)) or (0, at)
+    return done, time.time() - at > STALLED
+
+
+def can_retry(job: ImportJob) -> bool:
+    return bool(job.file) and (
+        job.status == ImportJob.Status.FAILED or (job.active and job_progress(job)[1])
+    )
+
+
+def job_retry(*, job: ImportJob) -> bool:
+    """Queue a broken-off or stalled job again; False (nothing written) when it is not."""
+    if not can_retry(job):
+        return False
+    with transaction.atomic():
+        queued = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportJob.Status.QUEUED, queued_at=timezone.now(), started_at=None
+        )
+        if queued:
+            enqueue_on_commit(TASK, job.pk)
+    return bool(queued)
+
+
+def recent_jobs() -> list[ImportJob]:
+    return list(ImportJob.objects.select_related("requested_by")[:RECENT])
