@@ -24,7 +24,14 @@ from qualifications.export import QualificationNotFound, find_qualification
 from .lookups import find_praktijkopleider
 from .models import BpvPeriode, Enrolment, Praktijkopleider
 from .services import bpv_periode_create
-from .student_import import StudentImportError, _decode, _parse_date
+from .student_import import (
+    CHECKING,
+    PROGRESS_EVERY,
+    WRITING,
+    StudentImportError,
+    _decode,
+    _parse_date,
+)
 
 COLUMNS = ["gebruikersnaam", "crebo", "praktijkopleider", "begindatum", "einddatum"]
 
@@ -48,24 +55,47 @@ class BpvImportResult:
     created: int = 0
 
 
-def _parse(text: str) -> tuple[list[BpvRow], list[tuple[int, str]]]:
+def _reader(text: str):
+    """(reader, header) of the file, or raise BpvImportError for what is wrong with it as a
+    whole (empty, columns missing)."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return [], [(1, _("Het bestand is leeg."))]
+    except StopIteration as exc:
+        raise BpvImportError([(1, _("Het bestand is leeg."))]) from exc
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return [], [(1, _("Kolommen ontbreken: %(cols)s.") % {"cols": ", ".join(missing)})]
+        raise BpvImportError(
+            [(1, _("Kolommen ontbreken: %(cols)s.") % {"cols": ", ".join(missing)})]
+        )
+    return reader, header
+
+
+def bpv_check(data: bytes) -> int:
+    """The rows of a readable file with the right columns (raise BpvImportError): what can
+    be said at once, before a worker looks each student and praktijkopleider up."""
+    reader, _header = _reader(_decode(data))
+    rows = sum(1 for values in reader if any(v.strip() for v in values))
+    if not rows:
+        raise BpvImportError([(1, _("Het bestand bevat geen BPV-periodes."))])
+    return rows
+
+
+def _parse(text: str, progress=None) -> tuple[list[BpvRow], list[tuple[int, str]]]:
+    reader, header = _reader(text)
     index = {name: header.index(name) for name in COLUMNS}
     rows: list[BpvRow] = []
     errors: list[tuple[int, str]] = []
+    checked = 0
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
+        checked += 1
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, CHECKING)
         if len(values) < len(header):
             errors.append((line, _("Te weinig kolommen.")))
             continue
@@ -122,14 +152,18 @@ def _parse(text: str) -> tuple[list[BpvRow], list[tuple[int, str]]]:
     return rows, errors
 
 
-def bpv_periodes_import(*, data: bytes) -> BpvImportResult:
-    """Import or raise BpvImportError listing every bad row; nothing is written then."""
-    rows, errors = _parse(_decode(data))
+def bpv_periodes_import(*, data: bytes, progress=None) -> BpvImportResult:
+    """Import or raise BpvImportError listing every bad row; nothing is written then.
+    `progress(rows, stage)` is called every PROGRESS_EVERY rows: first while each row is
+    looked up (CHECKING), then while they are written (student_import.WRITING)."""
+    rows, errors = _parse(_decode(data), progress)
     if errors:
         raise BpvImportError(errors)
     result = BpvImportResult(rows=len(rows))
     with transaction.atomic():
-        for row in rows:
+        for done, row in enumerate(rows, start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, WRITING)
             exists = BpvPeriode.objects.filter(
                 enrolment=row.enrolment,
                 praktijkopleider=row.praktijkopleider,

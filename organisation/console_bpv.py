@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.forms import apply_errors
 
-from . import bpv_import, bpv_services, lookups, services
+from . import bpv_import, bpv_services, import_jobs, lookups, services
 from .console_common import (
     activation_label,
     beheerder_required,
@@ -20,9 +20,7 @@ from .console_common import (
     lookup_options,
 )
 from .console_forms import BpvEditForm, BpvForm, CsvUploadForm, PraktijkopleiderForm
-from .models import BpvPeriode, Enrolment, Praktijkopleider
-
-BPV_IMPORT_RESULT_KEY = "bekwaam_bpv_import_result"
+from .models import BpvPeriode, Enrolment, ImportJob, Praktijkopleider
 
 
 @require_GET
@@ -248,23 +246,29 @@ def bpv_import_view(request):
     errors, status = [], 200
     if request.method == "POST":
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                result = bpv_import.bpv_periodes_import(data=form.cleaned_data["file"].read())
+                job = import_jobs.job_start(
+                    kind=ImportJob.Kind.BPV,
+                    user=request.user,
+                    data=upload.read(),
+                    name=upload.name,
+                )
             except bpv_import.StudentImportError as exc:  # BpvImportError, or unreadable
                 errors, status = exc.errors, 400
             else:
-                # Post, redirect, get: a reload shows the summary, it does not import again.
-                request.session[BPV_IMPORT_RESULT_KEY] = {
-                    "rows": result.rows,
-                    "created": result.created,
-                }
-                return redirect("console:bpv_import")
+                # A worker looks every row up and imports it; its page shows how far it is.
+                return redirect("organisation:import_job", pk=job.pk)
         else:
             status = 400
-    result = request.session.pop(BPV_IMPORT_RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
         "organisation/console/bpv_import.html",
-        {"form": form, "errors": errors, "result": result, "columns": bpv_import.COLUMNS},
+        {
+            "form": form,
+            "errors": errors,
+            "columns": bpv_import.COLUMNS,
+            "jobs": import_jobs.recent_jobs(ImportJob.Kind.BPV),
+        },
         status=status,
     )

@@ -1,11 +1,12 @@
-"""Importing a CSV of students in the background (ImportJob), with progress.
+"""Importing a CSV of students or BPV-periodes in the background (ImportJob), with progress.
 
-A large ROC imports thousands of students at the start of a year: about 30 ms a row, so
-10 000 rows are minutes of work, which no web request may hold (a proxy or gunicorn gives
-up long before, and the page would simply fail). So the page checks the file at once (what
-needs no database: columns, crebo's, dates, doubles; a bad file is refused on the page
-itself), stores it (default storage: S3 when web nodes share nothing) and a worker imports
-it (tasks.run_student_import -> job_run).
+A large ROC imports thousands of students at the start of a year: about 30 ms a row (a
+BPV-periode 20 ms), so 10 000 rows are minutes of work, which no web request may hold (a
+proxy or gunicorn gives up long before, and the page would simply fail). So the page checks
+the file at once, as far as that needs no database (for students: columns, crebo's, dates,
+doubles; for BPV-periodes: readable, columns), refusing a bad file on the page itself;
+stores it (default storage: S3 when web nodes share nothing), and a worker imports it
+(tasks.run_import -> job_run).
 
 The import stays all or nothing, one transaction, so nothing it writes is visible before
 the end; how far it is lives in the shared cache instead, with the time of its last step. A
@@ -17,6 +18,7 @@ nothing, so a second start is safe even when the first worker was only slow.
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -25,23 +27,31 @@ from django.utils import timezone
 
 from config.tasks import enqueue_on_commit
 
+from .bpv_import import bpv_check, bpv_periodes_import
 from .models import ImportJob, User
-from .student_import import StudentImportError, students_check, students_import
+from .student_import import (
+    WRITING,
+    StudentImportError,
+    students_check,
+    students_import,
+)
 
 log = logging.getLogger(__name__)
 
 # Seconds without a step of progress after which a job is taken to have lost its worker.
 STALLED = 120
 PROGRESS_KEY = "bekwaam:import-progress:{}"
-TASK = "organisation.tasks.run_student_import"
+TASK = "organisation.tasks.run_import"
 RECENT = 5
 
 
-def job_start(*, user: User, data: bytes, name: str, school_name: str) -> ImportJob:
-    """Check the file and queue its import; raises StudentImportError (nothing written)."""
-    rows = students_check(data)
+def job_start(*, kind: str, user: User, data: bytes, name: str, school_name: str = "") -> ImportJob:
+    """Check the file and queue its import; raises StudentImportError (BpvImportError is
+    one) and writes nothing when the file is refused at once."""
+    rows = students_check(data) if kind == ImportJob.Kind.STUDENTS else bpv_check(data)
     with transaction.atomic():
         job = ImportJob(
+            kind=kind,
             requested_by=user,
             school_name=school_name.strip(),
             original_name=name[:255],
@@ -58,13 +68,11 @@ def job_run(*, job_id: int) -> str:
     job = _claim(job_id)
     if job is None:
         return "not queued"
-    _progress(job.pk, 0)
+    _progress(job.pk, 0, WRITING)
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
-        result = students_import(
-            data=data, school_name=job.school_name, progress=lambda n: _progress(job.pk, n)
-        )
+        result = _import(job, data)
     except StudentImportError as exc:
         _finish(job, ImportJob.Status.REFUSED, problems=[[n, str(r)] for n, r in exc.errors])
         return "refused"
@@ -72,20 +80,27 @@ def job_run(*, job_id: int) -> str:
         # The database or storage went away: nothing was imported (one transaction). The
         # file stays for another try; if even this cannot be written, the job stalls and
         # the page offers that try all the same.
-        log.exception("student import %s broke off", job.pk)
+        log.exception("import %s broke off", job.pk)
         _finish(job, ImportJob.Status.FAILED)
         return "failed"
-    _finish(
-        job,
-        ImportJob.Status.DONE,
-        result={
-            "rows": result.rows,
-            "users_created": result.users_created,
-            "cohorts_created": result.cohorts_created,
-            "enrolments_created": result.enrolments_created,
-        },
-    )
+    _finish(job, ImportJob.Status.DONE, result=result)
     return "done"
+
+
+def _import(job: ImportJob, data: bytes) -> dict:
+    def progress(done, stage):
+        _progress(job.pk, done, stage)
+
+    if job.kind == ImportJob.Kind.BPV:
+        result = bpv_periodes_import(data=data, progress=progress)
+        return {"rows": result.rows, "created": result.created}
+    result = students_import(data=data, school_name=job.school_name, progress=progress)
+    return {
+        "rows": result.rows,
+        "users_created": result.users_created,
+        "cohorts_created": result.cohorts_created,
+        "enrolments_created": result.enrolments_created,
+    }
 
 
 def _claim(job_id: int) -> ImportJob | None:
@@ -116,26 +131,31 @@ def _finish(job: ImportJob, status: str, *, result=None, problems=None) -> None:
         cache.delete(PROGRESS_KEY.format(job.pk))
 
 
-def _progress(job_id: int, done: int) -> None:
-    cache.set(PROGRESS_KEY.format(job_id), (done, time.time()), timeout=STALLED * 10)
+def _progress(job_id: int, done: int, stage: str) -> None:
+    cache.set(PROGRESS_KEY.format(job_id), (done, stage, time.time()), timeout=STALLED * 10)
 
 
-def job_progress(job: ImportJob) -> tuple[int, bool]:
-    """(rows done, stalled): how far a running job is, and whether it stopped moving; a
-    queued job is stalled when no worker took it within STALLED seconds."""
+@dataclass(frozen=True)
+class Progress:
+    done: int  # rows
+    stage: str  # student_import.CHECKING or WRITING
+    stalled: bool  # no step for STALLED seconds: its worker is gone (or never came)
+
+
+def job_progress(job: ImportJob) -> Progress:
+    """How far an active job is; a queued job is stalled when no worker took it within
+    STALLED seconds."""
     if not job.active:
-        return 0, False
+        return Progress(0, WRITING, False)
     since = job.started_at if job.status == ImportJob.Status.RUNNING else job.queued_at
-    done, at = 0, since.timestamp()
+    done, stage, at = 0, WRITING, since.timestamp()
     if job.status == ImportJob.Status.RUNNING:
-        done, at = cache.get(PROGRESS_KEY.format(job.pk)) or (0, at)
-    return done, time.time() - at > STALLED
+        done, stage, at = cache.get(PROGRESS_KEY.format(job.pk)) or (done, stage, at)
+    return Progress(done, stage, time.time() - at > STALLED)
 
 
 def can_retry(job: ImportJob) -> bool:
-    return bool(job.file) and (
-        job.status == ImportJob.Status.FAILED or (job.active and job_progress(job)[1])
-    )
+    return bool(job.file) and (job.status == ImportJob.Status.FAILED or job_progress(job).stalled)
 
 
 def job_retry(*, job: ImportJob) -> bool:
@@ -151,5 +171,5 @@ def job_retry(*, job: ImportJob) -> bool:
     return bool(queued)
 
 
-def recent_jobs() -> list[ImportJob]:
-    return list(ImportJob.objects.select_related("requested_by")[:RECENT])
+def recent_jobs(kind: str) -> list[ImportJob]:
+    return list(ImportJob.objects.filter(kind=kind).select_related("requested_by")[:RECENT])

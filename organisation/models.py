@@ -348,10 +348,14 @@ class AuditEntry(models.Model):
 
 
 class ImportJob(models.Model):
-    """A CSV of students imported by a worker (organisation.import_jobs): a large ROC's
-    yearly export has thousands of rows, minutes of work that no web request may hold.
-    While it runs, how far it is lives in the shared cache (the import itself is one
+    """A CSV of students or BPV-periodes imported by a worker (organisation.import_jobs): a
+    large ROC's yearly export has thousands of rows, minutes of work that no web request may
+    hold. While it runs, how far it is lives in the shared cache (the import itself is one
     transaction, so nothing it writes is visible before the end)."""
+
+    class Kind(models.TextChoices):
+        STUDENTS = "students", _("Studenten importeren")
+        BPV = "bpv", _("BPV-periodes importeren")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("In de wachtrij")
@@ -370,7 +374,9 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("aangevraagd door"),
     )
-    school_name = models.CharField(_("school"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    # The students' school (BPV-periodes need none: the enrolment says it).
+    school_name = models.CharField(_("school"), max_length=200, blank=True)
     original_name = models.CharField(_("bestandsnaam"), max_length=255)
     # Removed once the import is done or refused: it holds personal data (AVG).
     file = models.FileField(_("bestand"), upload_to="imports/", blank=True)

@@ -44,6 +44,8 @@ COLUMNS = [
 OPTIONAL_COLUMNS = ["schoolaccount"]
 MAX_BYTES = 5 * 1024 * 1024
 PROGRESS_EVERY = 50
+# The stages a progress callback is told about: rows looked up, rows written.
+CHECKING, WRITING = "check", "write"
 
 
 @dataclass
@@ -241,7 +243,8 @@ def students_check(data: bytes) -> int:
 
 def students_import(*, data: bytes, school_name: str, progress=None) -> ImportResult:
     """Import or raise StudentImportError listing every bad row; nothing is written then.
-    `progress(rows_done)` is called every PROGRESS_EVERY rows, for a page that shows it."""
+    `progress(rows_written, WRITING)` is called every PROGRESS_EVERY rows, for a page that
+    shows it (the rows were checked before, without the database)."""
     rows, errors = parse_rows(_decode(data))
     if errors:
         raise StudentImportError(errors)
@@ -256,7 +259,7 @@ def students_import(*, data: bytes, school_name: str, progress=None) -> ImportRe
             if problem:
                 errors.append((row.line, problem))
             if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done)
+                progress(done, WRITING)
         if errors:
             # Problems found against the database (a name taken by a docent, a klas of
             # another kwalificatie) undo the rows already written.

@@ -20,5 +20,5 @@ def prune_audit_log() -> int:
 
 
 @shared_task
-def run_student_import(job_id: int) -> str:
+def run_import(job_id: int) -> str:
     return import_jobs.job_run(job_id=job_id)

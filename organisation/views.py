@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.forms import apply_errors
-from organisation.models import Praktijkopleider, School, User
+from organisation.models import ImportJob, Praktijkopleider, School, User
 
 from . import import_jobs, invitations, student_import, tokens
 from .forms import InviteForm, NotificationSettingsForm, StudentImportForm
@@ -135,6 +136,7 @@ def import_students(request):
         else:
             try:
                 job = import_jobs.job_start(
+                    kind=ImportJob.Kind.STUDENTS,
                     user=request.user,
                     data=upload.read(),
                     name=upload.name,
@@ -152,19 +154,24 @@ def import_students(request):
             "form": form,
             "errors": errors,
             "columns": student_import.COLUMNS,
-            "jobs": import_jobs.recent_jobs(),
+            "jobs": import_jobs.recent_jobs(ImportJob.Kind.STUDENTS),
         },
         status=400 if (form.is_bound and form.errors) or errors else 200,
     )
 
 
 def _job_context(job) -> dict:
-    done, stalled = import_jobs.job_progress(job)
     return {
         "job": job,
-        "done": done,
-        "stalled": stalled,
+        "progress": import_jobs.job_progress(job),
         "can_retry": import_jobs.can_retry(job),
+        "checking": student_import.CHECKING,
+        # Where its file was uploaded: the page to go back to.
+        "back_url": reverse(
+            "console:bpv_import"
+            if job.kind == ImportJob.Kind.BPV
+            else "organisation:import_students"
+        ),
     }
 
 

@@ -109,8 +109,13 @@ def test_beheerder_sets_up_a_klas_and_the_praktijkopleider_sees_the_student(
     page.set_input_files("#id_file", str(bpv))
     with page.expect_navigation():
         page.get_by_role("button", name="Importeren").click()
+    # Each row is looked up by the worker: its problems are on the import's own page.
+    expect(page.locator(".import-status")).to_have_text("Niets geïmporteerd")
     expect(page.locator(".alert-danger")).to_contain_text("Regel 2: onbekende praktijkopleider")
     assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Terug naar BPV-periodes importeren").click()
+    expect(page.get_by_role("link", name="bpv.csv")).to_be_visible()
     bpv.write_text(
         "gebruikersnaam;crebo;praktijkopleider;begindatum;einddatum\n"
         "s-ada;90011;kees;2026-01-01;\n",

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from organisation import import_jobs
-from organisation.models import User
+from organisation.models import ImportJob, User
+from organisation.student_import import WRITING
 from tests.browser.conftest import assert_no_axe_violations, login
 
 pytestmark = pytest.mark.browser
@@ -22,23 +23,27 @@ def test_the_import_page_follows_the_worker(
     monkeypatch.setattr(import_jobs, "enqueue_on_commit", lambda *args: None)
     rows = "".join(f"s{i:03d};Sanne;Smit {i};;90011;ZW-2A;2026;2026-09-01\n" for i in range(120))
     job = import_jobs.job_start(
-        user=bea, data=(HEADER + rows).encode(), name="studenten.csv", school_name="Testcollege"
+        kind=ImportJob.Kind.STUDENTS,
+        user=bea,
+        data=(HEADER + rows).encode(),
+        name="studenten.csv",
+        school_name="Testcollege",
     )
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server, "bea", PASSWORD)
-    page.goto(f"{live_server.url}/school/studenten-importeren/{job.pk}/")
+    page.goto(f"{live_server.url}/school/importeren/{job.pk}/")
     expect(page.locator(".import-status")).to_have_text("In de wachtrij")
     assert_no_axe_violations(page)
 
     # A worker takes it: the page shows it without being reloaded.
     import_jobs._claim(job.pk)
-    import_jobs._progress(job.pk, 50)
+    import_jobs._progress(job.pk, 50, WRITING)
     expect(page.get_by_text("50 van 120 regels verwerkt")).to_be_visible(timeout=6000)
     expect(page.locator("progress#import-progress")).to_have_attribute("value", "50")
     assert_no_axe_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    import_jobs._progress(job.pk, 100)
+    import_jobs._progress(job.pk, 100, WRITING)
     expect(page.get_by_text("100 van 120 regels verwerkt")).to_be_visible(timeout=6000)
     job.status = job.Status.QUEUED  # as if claimed by the run below
     job.save(update_fields=["status"])

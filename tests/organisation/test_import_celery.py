@@ -41,8 +41,8 @@ rows = "".join(
     for i in range({ROWS})
 )
 header = "gebruikersnaam;voornaam;achternaam;email;crebo;klas;startjaar;startdatum\\n"
-job = import_jobs.job_start(user=bea, data=(header + rows).encode(), name="s.csv",
-                            school_name="Workercollege")
+job = import_jobs.job_start(kind="students", user=bea, data=(header + rows).encode(),
+                            name="s.csv", school_name="Workercollege")
 print("JOB", job.pk)
 """
 

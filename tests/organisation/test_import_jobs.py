@@ -27,7 +27,11 @@ def csv(n: int, klas="ZW-2A", crebo="90011") -> bytes:
 
 def start(users, data: bytes, run=True) -> ImportJob:
     job = import_jobs.job_start(
-        user=users["beheerder"], data=data, name="studenten.csv", school_name="Testcollege"
+        kind=ImportJob.Kind.STUDENTS,
+        user=users["beheerder"],
+        data=data,
+        name="studenten.csv",
+        school_name="Testcollege",
     )
     if run:
         import_jobs.job_run(job_id=job.pk)
@@ -43,8 +47,20 @@ def status_page(client, job) -> str:
 
 def test_progress_is_reported_every_fifty_rows(tree):
     seen = []
-    student_import.students_import(data=csv(120), school_name="Testcollege", progress=seen.append)
-    assert seen == [50, 100]
+    student_import.students_import(
+        data=csv(120), school_name="Testcollege", progress=lambda *step: seen.append(step)
+    )
+    assert seen == [(50, "write"), (100, "write")]
+
+
+def test_bpv_progress_first_checks_then_writes(world):
+    from organisation.bpv_import import bpv_periodes_import
+
+    seen = []
+    rows = "".join("student2;90011;praktijkopleider;2026-10-01;\n" for _ in range(60))
+    data = ("gebruikersnaam;crebo;praktijkopleider;begindatum;einddatum\n" + rows).encode()
+    bpv_periodes_import(data=data, progress=lambda *step: seen.append(step))
+    assert seen == [(50, "check"), (50, "write")]
 
 
 def test_a_running_import_shows_how_far_it_is(client, users, tree):
@@ -53,7 +69,7 @@ def test_a_running_import_shows_how_far_it_is(client, users, tree):
     client.force_login(users["beheerder"])
     assert "De import wacht op een worker" in status_page(client, job)
     import_jobs._claim(job.pk)
-    import_jobs._progress(job.pk, 50)
+    import_jobs._progress(job.pk, 50, student_import.WRITING)
     html = status_page(client, job)
     assert "50 van 120 regels verwerkt" in html
     assert 'max="120" value="50"' in html
@@ -138,7 +154,7 @@ def test_a_stalled_import_can_be_started_again(
     client.force_login(users["beheerder"])
     retry = reverse("organisation:import_job_retry", args=[job.pk])
     # Moving: no second start.
-    import_jobs._progress(job.pk, 1)
+    import_jobs._progress(job.pk, 1, student_import.WRITING)
     assert "Opnieuw proberen" not in status_page(client, job)
     client.post(retry)
     job.refresh_from_db()
