@@ -13,20 +13,12 @@ import signal
 
 import pytest
 
-from tests.processes import Processes, fresh_database, manage
+from tests.processes import NEEDS_POSTGRES_AND_REDIS, fresh_database, manage
 from tests.reports.test_report_celery import environment, start_worker, wait_until
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 ROWS = 400
 
-pytestmark = [
-    pytest.mark.celery_integration,
-    pytest.mark.skipif(
-        not (DATABASE_URL.startswith("postgres") and BROKER_URL.startswith("redis")),
-        reason="needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...",
-    ),
-]
+pytestmark = [pytest.mark.celery_integration, NEEDS_POSTGRES_AND_REDIS]
 
 START = f"""
 from organisation import import_jobs
@@ -74,18 +66,10 @@ def database():
         yield url
 
 
-@pytest.fixture
-def processes(tmp_path):
-    procs = Processes(tmp_path)
-    try:
-        yield procs
-    finally:
-        procs.stop()
-
-
 def test_a_killed_import_leaves_nothing_and_a_retry_imports_every_row_once(
     database, processes, tmp_path
 ):
+    """`processes`: tests.processes' fixture (a pytest plugin, see tests/conftest.py)."""
     env = environment(database, tmp_path)
     manage(env, "migrate", "--noinput")
     first = start_worker(processes, env, "worker1", "--pool=solo")
