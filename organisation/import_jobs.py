@@ -30,6 +30,7 @@ from config.tasks import enqueue_on_commit
 from .bpv_import import bpv_check, bpv_periodes_import
 from .models import ImportJob, User
 from .student_import import (
+    CHECKING,
     WRITING,
     StudentImportError,
     students_check,
@@ -68,7 +69,8 @@ def job_run(*, job_id: int) -> str:
     job = _claim(job_id)
     if job is None:
         return "not queued"
-    _progress(job.pk, 0, WRITING)
+    # A BPV file is first looked up row by row; a students file was checked on the page.
+    _progress(job.pk, 0, CHECKING if job.kind == ImportJob.Kind.BPV else WRITING)
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
