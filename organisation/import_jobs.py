@@ -20,6 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from auditlog.context import set_actor
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -74,7 +75,10 @@ def job_run(*, job_id: int) -> str:
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
-        result = _import(job, data)
+        # The audit log names the beheerder who uploaded it, as when this ran in their
+        # request (a worker has no request for django-auditlog's middleware to read).
+        with set_actor(job.requested_by):
+            result = _import(job, data)
     except StudentImportError as exc:
         _finish(job, ImportJob.Status.REFUSED, problems=[[n, str(r)] for n, r in exc.errors])
         return "refused"

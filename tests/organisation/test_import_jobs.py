@@ -5,6 +5,7 @@ stalled import is visible and can be started again, and nothing is ever half imp
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.db import OperationalError
 from django.urls import reverse
@@ -85,6 +86,11 @@ def test_a_done_import_says_what_it_made_and_drops_the_file(client, users, tree)
     assert job.result == {"rows": 3, "users_created": 3, "cohorts_created": 1,
                           "enrolments_created": 3}  # fmt: skip
     assert not job.file  # personal data, no longer needed
+    # The audit log names who uploaded it, though a worker did the import.
+    created = LogEntry.objects.get_for_model(User).filter(
+        object_repr="s0000", action=LogEntry.Action.CREATE
+    )
+    assert created.get().actor == users["beheerder"]
     assert Enrolment.objects.filter(student__username__startswith="s0").count() == 3
     client.force_login(users["beheerder"])
     html = status_page(client, job)
