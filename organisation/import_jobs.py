@@ -147,6 +147,10 @@ class Progress:
     stage: str  # student_import.CHECKING or WRITING
     stalled: bool  # no step for STALLED seconds: its worker is gone (or never came)
 
+    @property
+    def checking(self) -> bool:
+        return self.stage == CHECKING
+
 
 def job_progress(job: ImportJob) -> Progress:
     """How far an active job is; a queued job is stalled when no worker took it within
@@ -160,8 +164,11 @@ def job_progress(job: ImportJob) -> Progress:
     return Progress(done, stage, time.time() - at > STALLED)
 
 
-def can_retry(job: ImportJob) -> bool:
-    return bool(job.file) and (job.status == ImportJob.Status.FAILED or job_progress(job).stalled)
+def can_retry(job: ImportJob, progress: Progress | None = None) -> bool:
+    """`progress`: job_progress(job), when the caller has it already (one cache read)."""
+    if not job.file:
+        return False
+    return job.status == ImportJob.Status.FAILED or (progress or job_progress(job)).stalled
 
 
 def job_retry(*, job: ImportJob) -> bool:

@@ -161,11 +161,11 @@ def import_students(request):
 
 
 def _job_context(job) -> dict:
+    progress = import_jobs.job_progress(job)
     return {
         "job": job,
-        "progress": import_jobs.job_progress(job),
-        "can_retry": import_jobs.can_retry(job),
-        "checking": student_import.CHECKING,
+        "progress": progress,
+        "can_retry": import_jobs.can_retry(job, progress),
         # Where its file was uploaded: the page to go back to.
         "back_url": reverse(
             "console:bpv_import"

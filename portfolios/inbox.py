@@ -251,17 +251,17 @@ def inbox_page_for(
     (`werkproces_codes` on its bewijsstuk) come from these; then the page's own rows.
     """
     items = _items(user, query.name)
-    students: dict[int, tuple[str, str, str]] = {}
+    students: dict[int, _Item] = {}  # an item of each student
     werkprocessen: set[tuple[str, str]] = set()
     for item in items:
-        students.setdefault(item.enrolment_id, (item.sort_name, item.username, item.name))
+        students.setdefault(item.enrolment_id, item)
         werkprocessen.update((code, title) for *_position, code, title in item.links)
     search = bool(query.name) or len(students) > STUDENT_OPTIONS
     choices = InboxChoices(
         # In the Dutch order of names, as everywhere.
         students=[]
         if search
-        else [(pk, key[2]) for pk, key in sorted(students.items(), key=_name)],
+        else [(i.enrolment_id, i.name) for i in sorted(students.values(), key=_by_student)],
         werkprocessen=sorted(werkprocessen),
         search=search,
     )
@@ -274,11 +274,6 @@ def inbox_page_for(
         evidence.werkproces_codes = ", ".join(codes) or item.code
     shown.object_list = evidence_list
     return shown, _rows(user, evidence_list), choices
-
-
-def _name(student: tuple[int, tuple[str, str, str]]) -> tuple:
-    enrolment_id, (sort_name, username, _shown) = student
-    return (sort_name, username, enrolment_id)
 
 
 def inbox_ids(*, user: User, query: InboxQuery) -> list[int]:
