@@ -38,7 +38,6 @@ from portfolios.models import (
 from portfolios.selectors import with_status
 from qualifications.selectors import werkprocessen_of
 
-from .fetcher import BASE_URL
 from .models import ReportJob
 
 # What a report reads of an enrolment: select_related() these and no query is spent on them.
@@ -136,8 +135,9 @@ def _school(cohort: Cohort | None) -> dict:
     return {"name": school.name, "brin": school.brin, "logo": school.logo.name or ""}
 
 
-# The one URL under which a report may show the school's logo: the fetcher hands WeasyPrint
-# the bytes read here (through the storage API), never a file path or a remote address.
+# Anchors a report's URLs for fetcher.py (RFC 2606: never resolves; not kept there, which loads
+# WeasyPrint). The logo's one URL: the fetcher hands over the bytes read here, never a path.
+BASE_URL = "https://report.bekwaam.invalid/"
 LOGO_URL = BASE_URL + "school-logo"
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 

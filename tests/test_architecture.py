@@ -8,6 +8,9 @@ except where Django wants them (AppConfig.ready) and the few listed with their r
 """
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +137,22 @@ def test_no_module_over_500_lines_without_a_reason():
     assert not long, "modules over 500 lines need a docstring saying why they stay whole:\n" + (
         "\n".join(long)
     )
+
+
+def test_a_web_process_loads_no_pdf_writer_or_spreadsheet_library():
+    """WeasyPrint (+39 MB, 0.5 s) and openpyxl (+15 MB) are for the report worker and the one
+    XLSX export; a web process, which imports every view, must not load them."""
+    script = (
+        "import os, sys\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'\n"
+        "from config.wsgi import application\n"
+        "from django.urls import get_resolver\n"
+        "get_resolver().url_patterns\n"
+        "print(sorted(m for m in ('weasyprint', 'openpyxl') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "testserver"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
