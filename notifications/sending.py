@@ -1,4 +1,5 @@
-"""Sending outbox mails: claim, send, record; and finding the mails that are due.
+"""Sending outbox mails: claim, send, record; finding the mails that are due; and deleting
+sent ones past their retention (mails_prune).
 
 A worker claims a row with a conditional UPDATE, so two workers, or a task delivered twice
 (acks_late redelivers after a worker dies), send it once. The claim is a lease: a worker
@@ -178,3 +179,15 @@ def mail_send_due(*, include_waiting: bool = False) -> dict[str, int]:
             outcome = "deferred"
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+def mails_prune(*, now=None) -> int:
+    """Delete sent mails older than BEKWAAM_MAIL_RETENTION_DAYS. A mail not (yet) sent stays
+    whatever its age: it still has to go out, or a beheerder has to see why it did not. The
+    dedup key of a deleted mail may come back only if its event's code ran again after that
+    long, and no task is retried that late."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.BEKWAAM_MAIL_RETENTION_DAYS)
+    deleted, _ = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -40,3 +40,9 @@ def sweep_mail() -> int:
         sending.mail_postpone(mail_id=pk)
         queued += 1
     return queued
+
+
+@shared_task
+def prune_sent_mail() -> int:
+    """Daily (beat): sent mails past BEKWAAM_MAIL_RETENTION_DAYS. Safe to run twice."""
+    return sending.mails_prune()

@@ -9,7 +9,9 @@ import datetime
 import logging
 
 from auditlog.models import LogEntry
+from axes.models import AccessLog
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import Http404
@@ -141,3 +143,14 @@ def audit_prune(*, now: datetime.datetime | None = None) -> int:
         deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
         logs, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
     return deleted + logs
+
+
+def sign_ins_prune(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Delete expired sessions, which Django never does by itself (every sign-in leaves a
+    row), and axes' per-sign-in rows older than the audit retention (written before
+    AXES_DISABLE_ACCESS_LOG). Returns (sessions, access log rows). Safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.BEKWAAM_AUDIT_RETENTION_DAYS)
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    logs, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return sessions, logs

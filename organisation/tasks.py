@@ -20,5 +20,11 @@ def prune_audit_log() -> int:
 
 
 @shared_task
+def prune_sign_ins() -> tuple[int, int]:
+    """Daily (beat): expired sessions and old sign-in records. Safe to run twice."""
+    return audit.sign_ins_prune()
+
+
+@shared_task
 def run_import(job_id: int) -> str:
     return import_jobs.job_run(job_id=job_id)

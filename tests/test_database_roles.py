@@ -119,6 +119,19 @@ print("REMOVED", EvidenceFile.objects.filter(removed_at__isnull=False).count())
 p.evidence_submit(student=student, evidence=evidence)
 print("CRITERIA", sum(link.criteria.count()
                       for link in evidence.versions.order_by("number").last().wp_links.all()))
+
+# The daily housekeeping runs as this role too (beat's worker connects as it).
+import datetime
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from notifications.models import OutgoingMail
+from notifications.tasks import prune_sent_mail
+from organisation.tasks import prune_audit_log, prune_sign_ins
+long_ago = timezone.now() - datetime.timedelta(days=400)
+Session.objects.create(session_key="x" * 32, session_data="", expire_date=long_ago)
+OutgoingMail.objects.create(to="a@example.invalid", subject="s", body="b", dedup_key="old",
+                            status="sent", sent_at=long_ago, next_attempt_at=long_ago)
+print("HOUSEKEEPING", prune_sign_ins(), prune_sent_mail(), prune_audit_log())
 """
 
 
@@ -194,6 +207,7 @@ def test_the_app_role_cannot_change_exam_history_and_the_app_still_works(role_da
     assert "DELETED True" in flows
     assert "REMOVED 1" in flows
     assert "CRITERIA 1" in flows
+    assert "HOUSEKEEPING (1, 0) 1 0" in flows
 
     with psycopg.connect(app_url, autocommit=True) as conn:
         assert conn.execute("SELECT current_user").fetchone() == (role,)

@@ -515,3 +515,28 @@ def test_bell_count_is_cached_and_dropped_by_every_write(client, cast, settings)
     services.notifications_mark_all_read(user=student)
     assert _bell_queries(client) == ("", 1)
     assert _bell_queries(client) == ("", 0)
+
+
+def test_sent_mails_are_deleted_after_the_retention_and_unsent_ones_never(cast, settings):
+    settings.BEKWAAM_MAIL_RETENTION_DAYS = 90
+    now = timezone.now()
+    for key in ["old-sent", "young-sent", "old-pending", "old-failed"]:
+        _notify(cast["student"], key=key)
+    rows = {mail.dedup_key: mail for mail in OutgoingMail.objects.all()}
+    assert len(rows) == 4
+    ages = {"old-sent": 91, "young-sent": 89, "old-pending": 200, "old-failed": 200}
+    statuses = {"old-sent": "sent", "young-sent": "sent", "old-pending": "pending"}
+    for mail in rows.values():
+        key = next(k for k in ages if k in mail.dedup_key)
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=statuses.get(key, "failed"),
+            sent_at=now - datetime.timedelta(days=ages[key]) if "sent" in key else None,
+            created_at=now - datetime.timedelta(days=ages[key]),
+        )
+    assert tasks.prune_sent_mail() == 1
+    left = sorted(
+        next(k for k in ages if k in key)
+        for key in OutgoingMail.objects.values_list("dedup_key", flat=True)
+    )
+    assert left == ["old-failed", "old-pending", "young-sent"]
+    assert tasks.prune_sent_mail() == 0
