@@ -164,6 +164,35 @@ def test_report_survives_a_worker_killed_mid_report(database, processes, tmp_pat
     assert "Sanne Jansen" in pdf_text(Path(pdfs[0]).read_bytes())
 
 
+AGAIN = """
+from organisation.models import Enrolment
+from reports import services
+e = Enrolment.objects.get()
+print("JOB", services.report_request(user=e.student, enrolment=e).pk)
+"""
+
+
+def test_a_worker_child_past_its_memory_limit_is_replaced_and_reports_go_on(
+    database, processes, tmp_path
+):
+    # WeasyPrint grows a process by about 0.2 MB a PDF; with a limit of 1 MB every task
+    # ends over it, so the prefork pool (as in production) replaces its child every time.
+    env = environment(database, tmp_path, BEKWAAM_WORKER_MAX_MEMORY_MB="1")
+    manage(env, "migrate", "--noinput")
+    start_worker(processes, env, "worker", "--concurrency", "1")
+    log = tmp_path / "worker.log"
+    wait_until(lambda: "ready." in log.read_text(), processes, "start")
+    for script in (SEED, AGAIN):
+        job_id = int(re.search(r"JOB (\d+)", manage(env, "shell", "-c", script).stdout).group(1))
+        wait_until(lambda j=job_id: job_row(database, j)["status"] == "done", processes, "report")
+        assert job_row(database, job_id)["attempts"] == 1
+    # One child at a time (--concurrency 1): the second report was made by a new one.
+    done_by = re.findall(
+        r"(ForkPoolWorker-\d+)\] Task reports\.tasks\.render_report", log.read_text()
+    )
+    assert done_by == ["ForkPoolWorker-1", "ForkPoolWorker-2"]
+
+
 KLASSEN = """
 import datetime
 from organisation import services as o
