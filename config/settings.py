@@ -369,8 +369,8 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# WeasyPrint keeps about 0.25 MB of every PDF it writes (300 demo reports in one process:
-# 138 MB after the first, 217 MB after the last), so a worker child making a school's
+# WeasyPrint keeps about 0.22 MB of every PDF it writes (a klas report of 226 students on
+# one worker child: 173 MB after its first PDF, 221 MB at the end), so a child making a school's
 # reports would grow by gigabytes. A child past this size finishes its task and is replaced
 # by a fresh one (the prefork pool, as in production).
 BEKWAAM_WORKER_MAX_MEMORY_MB = int(os.environ.get("BEKWAAM_WORKER_MAX_MEMORY_MB", "400"))
