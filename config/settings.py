@@ -404,6 +404,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organisation.tasks.prune_sign_ins",
         "schedule": crontab(hour=3, minute=40),
     },
+    "organisation-prune-import-files": {
+        "task": "organisation.tasks.prune_import_files",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "notifications-prune-sent-mail": {
         "task": "notifications.tasks.prune_sent_mail",
         "schedule": crontab(hour=3, minute=50),

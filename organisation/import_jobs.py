@@ -15,6 +15,7 @@ away), and a beheerder may start it again (job_retry). Importing the same file t
 nothing, so a second start is safe even when the first worker was only slow.
 """
 
+import datetime
 import logging
 import time
 import uuid
@@ -45,6 +46,9 @@ STALLED = 120
 PROGRESS_KEY = "bekwaam:import-progress:{}"
 TASK = "organisation.tasks.run_import"
 RECENT = 5
+# A broken-off import keeps its file for "Opnieuw proberen" this many days; then the file
+# (names, e-mail addresses) goes, and the beheerder uploads it again if still wanted.
+KEEP_FILE_DAYS = 7
 
 
 def job_start(*, kind: str, user: User, data: bytes, name: str, school_name: str = "") -> ImportJob:
@@ -182,6 +186,24 @@ def job_retry(*, job: ImportJob) -> bool:
         if queued:
             enqueue_on_commit(TASK, job.pk)
     return bool(queued)
+
+
+def import_files_prune(*, now=None) -> int:
+    """Delete the files of imports queued more than KEEP_FILE_DAYS ago that still hold one:
+    broken off and not tried again, or left by a worker long gone (those count as broken
+    off from now on). Done and refused imports dropped theirs already. Safe to run twice."""
+    now = now or timezone.now()
+    old = ImportJob.objects.exclude(file="").filter(
+        queued_at__lt=now - datetime.timedelta(days=KEEP_FILE_DAYS)
+    )
+    pruned = 0
+    for job in old:
+        job.file.delete(save=False)
+        if job.active:
+            job.status, job.finished_at = ImportJob.Status.FAILED, now
+        job.save(update_fields=["file", "status", "finished_at"])
+        pruned += 1
+    return pruned
 
 
 def recent_jobs(kind: str) -> list[ImportJob]:

@@ -26,5 +26,11 @@ def prune_sign_ins() -> tuple[int, int]:
 
 
 @shared_task
+def prune_import_files() -> int:
+    """Daily (beat): the files of imports broken off a week ago. Safe to run twice."""
+    return import_jobs.import_files_prune()
+
+
+@shared_task
 def run_import(job_id: int) -> str:
     return import_jobs.job_run(job_id=job_id)

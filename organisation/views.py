@@ -166,6 +166,7 @@ def _job_context(job) -> dict:
         "job": job,
         "progress": progress,
         "can_retry": import_jobs.can_retry(job, progress),
+        "keep_file_days": import_jobs.KEEP_FILE_DAYS,
         # Where its file was uploaded: the page to go back to.
         "back_url": reverse(
             "console:bpv_import"
@@ -196,6 +197,10 @@ def import_job_retry(request, pk: int):
     job = get_import_job_for_user(request.user, pk)
     if import_jobs.job_retry(job=job):
         messages.success(request, _("De import staat opnieuw in de wachtrij."))
+    elif job.status == ImportJob.Status.FAILED and not job.file:
+        messages.error(
+            request, _("Het bestand van deze import is er niet meer. Importeer het opnieuw.")
+        )
     else:
         messages.error(request, _("Deze import loopt nog of is al afgerond."))
     return redirect("organisation:import_job", pk=job.pk)

@@ -67,5 +67,9 @@ def test_beat_runs_the_housekeeping_daily(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["organisation-prune-sign-ins"]["task"] == "organisation.tasks.prune_sign_ins"
     assert (
+        schedule["organisation-prune-import-files"]["task"]
+        == "organisation.tasks.prune_import_files"
+    )
+    assert (
         schedule["notifications-prune-sent-mail"]["task"] == "notifications.tasks.prune_sent_mail"
     )

@@ -189,6 +189,48 @@ def test_a_job_no_worker_took_can_be_started_again(client, users, tree):
     assert "Opnieuw proberen" in html
 
 
+def test_a_week_on_the_file_of_an_import_not_tried_again_is_deleted(
+    client, users, tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(student_import, "_import_row", lambda row, **kw: 1 / 0)
+    failed = start(users, csv(3))  # broke off
+    stalled = start(users, csv(3), run=False)
+    import_jobs._claim(stalled.pk)  # its worker died
+    young = start(users, csv(3))  # broke off yesterday
+    done = start(users, csv(3), run=False)
+    now = timezone.now()
+    for job, days in [(failed, 8), (stalled, 8), (young, 6), (done, 30)]:
+        ImportJob.objects.filter(pk=job.pk).update(queued_at=now - datetime.timedelta(days=days))
+    ImportJob.objects.filter(pk=done.pk).update(status=ImportJob.Status.DONE, file="")
+    storage = failed.file.storage
+    names = {job.pk: job.file.name for job in (failed, stalled, young)}
+    assert all(storage.exists(name) for name in names.values())
+
+    from organisation import tasks
+
+    assert tasks.prune_import_files() == 2
+    assert tasks.prune_import_files() == 0
+    for job in (failed, stalled, young, done):
+        job.refresh_from_db()
+    assert not storage.exists(names[failed.pk]) and not failed.file
+    assert not storage.exists(names[stalled.pk]) and not stalled.file
+    assert stalled.status == ImportJob.Status.FAILED and stalled.finished_at is not None
+    assert storage.exists(names[young.pk]) and young.status == ImportJob.Status.FAILED
+    # The page says why there is no "Opnieuw proberen", and a retry changes nothing.
+    client.force_login(users["beheerder"])
+    html = status_page(client, failed)
+    assert "Opnieuw proberen" not in html and "hx-trigger" not in html
+    assert "Het bestand is na 7 dagen verwijderd" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("organisation:import_job_retry", args=[failed.pk]), follow=True
+        )
+    assert "Het bestand van deze import is er niet meer" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == ImportJob.Status.FAILED and failed.attempts == 1
+    assert "Opnieuw proberen" in status_page(client, young)
+
+
 ROLES = ["student", "praktijkopleider", "docent", "assessor", "outsider"]
 
 
