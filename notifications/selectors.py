@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.http import Http404
 
 from config.replica import on_primary
 
-from .models import Notification
+from .models import Notification, OutgoingMail
 
 
 def notifications_for(*, user):
@@ -46,3 +47,19 @@ def get_notification_for_user(*, user, pk: int) -> Notification:
         return Notification.objects.get(pk=pk, recipient=user)
     except Notification.DoesNotExist:
         raise Http404 from None
+
+
+def mail_counts() -> dict[str, int]:
+    """How many mails of each status the outbox holds (one query); sent ones are kept
+    BEKWAAM_MAIL_RETENTION_DAYS (sending.mails_prune)."""
+    counts = dict.fromkeys(OutgoingMail.Status.values, 0)
+    for status, n in OutgoingMail.objects.values_list("status").annotate(n=Count("id")):
+        counts[status] = n
+    return counts
+
+
+def failed_mails():
+    """Mails the outbox gave up on, newest first: for a beheerder to see and send again."""
+    return OutgoingMail.objects.filter(status=OutgoingMail.Status.FAILED).only(
+        "id", "to", "subject", "attempts", "last_error", "created_at"
+    )

@@ -191,3 +191,16 @@ def mails_prune(*, now=None) -> int:
         status=OutgoingMail.Status.SENT, sent_at__lt=cutoff
     ).delete()
     return deleted
+
+
+def mails_retry_failed() -> int:
+    """Give every mail the outbox gave up on a fresh set of attempts, due now: the sweep
+    (tasks.sweep_mail) queues them within a minute, 500 at a time, or `manage.py
+    send_outbox --all` sends them where no worker runs. Returns how many."""
+    return OutgoingMail.objects.filter(status=OutgoingMail.Status.FAILED).update(
+        status=OutgoingMail.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claim="",
+        lease_until=None,
+    )

@@ -3,7 +3,7 @@ pages live in urls.py under the same prefix; assessment policies in assessments.
 
 from django.urls import path
 
-from . import console_audit, console_bpv, console_people, console_school
+from . import console_audit, console_bpv, console_mail, console_people, console_school
 from . import console_views as views
 
 app_name = "console"
@@ -73,4 +73,6 @@ urlpatterns = [
     path("dossiers/", views.dossiers, name="dossiers"),
     path("auditlog/", console_audit.audit, name="audit"),
     path("auditlog/export.csv", console_audit.audit_csv, name="audit_csv"),
+    path("e-mails/", console_mail.mails, name="mails"),
+    path("e-mails/opnieuw/", console_mail.mails_retry, name="mails_retry"),
 ]

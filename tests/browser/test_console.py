@@ -6,9 +6,11 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import AssessmentPolicy
+from notifications.models import OutgoingMail
 from organisation import services as organisation_services
 from organisation.models import Enrolment, School, User
 from tests.browser.conftest import assert_no_axe_violations, login
@@ -268,3 +270,31 @@ def test_beheerder_adds_a_student_with_a_typed_klas_on_a_phone(page, live_server
     expect(page.locator(".alert-success")).to_be_visible()
     enrolment = Enrolment.objects.get(student__username="500777")
     assert (enrolment.cohort.name, enrolment.cohort.start_year) == ("VZ-2A", 2026)
+
+
+def test_beheerder_sends_the_given_up_mails_again_on_a_phone(page, live_server, school):
+    for n in range(2):
+        OutgoingMail.objects.create(
+            to=f"student{n}@example.invalid",
+            subject="Je account in Bekwaam",
+            body="Kies een wachtwoord",
+            dedup_key=f"browser:{n}",
+            status="failed",
+            attempts=10,
+            last_error="SMTPDataError(452, b'4.3.2 Too many messages')",
+            next_attempt_at=timezone.now(),
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "bea", PASSWORD)
+    page.goto("/school/")
+    page.get_by_role("link", name="E-mails: wat wacht, wat verstuurd is en wat mislukte").click()
+    expect(page.get_by_role("list", name="Mislukte e-mails")).to_contain_text("student1@")
+    expect(page.locator(".mail-counts")).to_contain_text("Mislukt")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    with page.expect_navigation():
+        page.get_by_role("button", name="Alle 2 mislukte e-mails opnieuw versturen").click()
+    expect(page.locator(".alert-success")).to_contain_text("2 e-mails staan weer in de wachtrij")
+    expect(page.locator("main")).to_contain_text("Geen mislukte e-mails.")
+    assert_no_axe_violations(page)
+    assert OutgoingMail.objects.filter(status="pending", attempts=0).count() == 2

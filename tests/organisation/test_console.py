@@ -60,6 +60,7 @@ def _get_views(w):
         reverse("console:audit"),
         reverse("console:audit") + "?log=changes",
         reverse("console:audit_csv"),
+        reverse("console:mails"),
         reverse("assessments_console:dossiers"),
         reverse("assessments_console:dossier", args=[kerntaak.dossier_id]),
         reverse("assessments_console:kerntaak", args=[kerntaak.pk]),
@@ -72,6 +73,7 @@ def _post_only_views(w):
         reverse("console:student_enrol", args=[pk]),
         reverse("console:student_set_active", args=[pk]),
         reverse("console:student_resend_activation", args=[pk]),
+        reverse("console:mails_retry"),
         reverse("assessments_console:kerntaak_crucial", args=[w["w1"].kerntaak.pk]),
     ]
 

@@ -1,0 +1,94 @@
+"""The outbox in the beheer console (/school/e-mails/): counts, the mails given up on and
+why, and sending those again. Access per role is in test_console.py with every console page."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import sending
+from notifications.models import OutgoingMail
+
+pytestmark = pytest.mark.django_db
+
+
+def _mail(n: int, status: str, **fields) -> OutgoingMail:
+    fields.setdefault("next_attempt_at", timezone.now())
+    return OutgoingMail.objects.create(
+        to=f"student{n}@example.invalid",
+        subject=f"Je account in Bekwaam {n}",
+        body=f"Geheime activatielink {n}",
+        dedup_key=f"test:{status}:{n}",
+        status=status,
+        **fields,
+    )
+
+
+def _given_up(n: int) -> OutgoingMail:
+    return _mail(
+        n,
+        "failed",
+        attempts=sending.MAX_ATTEMPTS,
+        last_error="SMTPDataError(452, b'4.3.2 Too many messages')",
+    )
+
+
+def test_the_page_counts_each_status_and_lists_what_was_given_up(client, users):
+    _mail(1, "pending")
+    _mail(2, "sent", sent_at=timezone.now())
+    _mail(3, "sent", sent_at=timezone.now())
+    _given_up(4)
+    client.force_login(users["beheerder"])
+    html = client.get(reverse("console:mails")).content.decode()
+    counts = html[html.index('class="row mb-4 mail-counts"') :]
+    assert 'data-status="pending">Wacht</dt><dd class="col-4 col-sm-8">1<' in counts
+    assert 'data-status="sent">Verstuurd</dt><dd class="col-4 col-sm-8">2<' in counts
+    assert 'data-status="failed">Mislukt</dt><dd class="col-4 col-sm-8">1<' in counts
+    assert "student4@example.invalid" in html and "Too many messages" in html
+    assert "student1@example.invalid" not in html  # only the failed ones are listed
+    assert "Geheime activatielink" not in html  # a mail's text is not shown
+    assert "De 1 mislukte e-mail opnieuw versturen" in html
+
+
+def test_sending_again_gives_the_failed_ones_new_attempts_and_they_go_out(
+    client, users, mailoutbox
+):
+    failed = [_given_up(n) for n in range(3)]
+    pending = _mail(10, "pending", next_attempt_at=timezone.now() + datetime.timedelta(hours=1))
+    sent = _mail(11, "sent", sent_at=timezone.now())
+    client.force_login(users["beheerder"])
+    response = client.post(reverse("console:mails_retry"), follow=True)
+    assert "3 e-mails staan weer in de wachtrij" in response.content.decode()
+    for mail in failed:
+        mail.refresh_from_db()
+        assert (mail.status, mail.attempts) == ("pending", 0)
+        assert mail.next_attempt_at <= timezone.now()
+    pending.refresh_from_db()
+    sent.refresh_from_db()
+    assert pending.status == "pending" and pending.next_attempt_at > timezone.now()
+    assert sent.status == "sent"
+    # What a worker's sweep does with them (here in-process, as `manage.py send_outbox`).
+    sending.mail_send_due(include_waiting=True)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([m.to for m in failed] + [pending.to])
+    assert OutgoingMail.objects.filter(status="failed").count() == 0
+    # Nothing left to send again: said so, and nothing changes.
+    response = client.post(reverse("console:mails_retry"), follow=True)
+    assert "Er zijn geen mislukte e-mails." in response.content.decode()
+
+
+def test_the_page_reads_the_same_queries_however_many_were_given_up(client, users):
+    client.force_login(users["beheerder"])
+    _given_up(0)
+    client.get(reverse("console:mails"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("console:mails")).status_code == 200
+    for n in range(1, 60):
+        _given_up(n)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse("console:mails")).content.decode()
+    assert len(many) == len(few)
+    assert "Alle 60 mislukte e-mails opnieuw versturen" in html
+    assert html.count("@example.invalid</strong>") == 25  # one page
