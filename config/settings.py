@@ -384,6 +384,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # killed is taken over within about 1.5 time limits (reports.services.lease_seconds).
 BEKWAAM_REPORT_TIME_LIMIT = int(os.environ.get("BEKWAAM_REPORT_TIME_LIMIT", "60"))
 BEKWAAM_REPORT_SWEEP_SECONDS = max(5, BEKWAAM_REPORT_TIME_LIMIT // 2)
+# Seconds between beat's sweeps of the outbox (notifications.tasks.sweep_mail).
+BEKWAAM_MAIL_SWEEP_INTERVAL = float(os.environ.get("BEKWAAM_MAIL_SWEEP_INTERVAL", "30"))
+# At most this many mails a minute (0: no limit), for a mail server with a quota (Exchange
+# Online allows 30 a minute per mailbox): the sweep then queues every mail, at that rate,
+# and a start-of-year import's thousands of activation mails go out over hours instead of
+# being refused and given up. Needs a broker (without one mails are sent at commit).
+BEKWAAM_MAIL_PER_MINUTE = int(os.environ.get("BEKWAAM_MAIL_PER_MINUTE", "0"))
 # Run by `celery beat`; the times are in CELERY_TIMEZONE (Europe/Amsterdam).
 CELERY_BEAT_SCHEDULE = {
     "portfolios-daily-digest": {
@@ -393,7 +400,7 @@ CELERY_BEAT_SCHEDULE = {
     # Sends outbox mails that never reached the broker, were deferred or lost their worker.
     "notifications-sweep-mail": {
         "task": "notifications.tasks.sweep_mail",
-        "schedule": float(os.environ.get("BEKWAAM_MAIL_SWEEP_INTERVAL", "30")),
+        "schedule": BEKWAAM_MAIL_SWEEP_INTERVAL,
     },
     "organisation-prune-audit-log": {
         "task": "organisation.tasks.prune_audit_log",

@@ -148,6 +148,19 @@ def mail_due():
     )
 
 
+def rate_limited() -> bool:
+    """Whether the sweep alone queues mails, at BEKWAAM_MAIL_PER_MINUTE (with a broker)."""
+    return bool(settings.BEKWAAM_MAIL_PER_MINUTE) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def sweep_budget() -> int:
+    """How many mails one sweep may queue: a sweep's share of the rate, or a batch."""
+    if not rate_limited():
+        return SWEEP_BATCH
+    share = settings.BEKWAAM_MAIL_PER_MINUTE * settings.BEKWAAM_MAIL_SWEEP_INTERVAL / 60
+    return max(1, min(SWEEP_BATCH, int(share)))
+
+
 def mail_due_ids(limit: int = SWEEP_BATCH) -> list[int]:
     return list(mail_due().order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
 

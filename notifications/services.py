@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from config.mail import absolute_url
 from config.tasks import enqueue_on_commit
 
-from . import tasks
+from . import sending, tasks
 from .models import Notification, OutgoingMail
 from .selectors import unread_cache_key
 
@@ -104,7 +104,9 @@ def mail_queue(
         if OutgoingMail.objects.filter(dedup_key=dedup_key).exists():
             return None
         raise
-    enqueue_on_commit(tasks.send_mail, mail.pk)
+    if not sending.rate_limited():
+        enqueue_on_commit(tasks.send_mail, mail.pk)
+    # else the sweep queues it within a sweep or two, at the school's rate.
     return mail
 
 

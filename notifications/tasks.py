@@ -21,9 +21,10 @@ def send_mail(self, mail_id: int) -> str:
     try:
         return sending.mail_deliver(mail_id=mail_id)
     except sending.MailDeferred as deferred:
-        if self.request.is_eager:
+        if self.request.is_eager or sending.rate_limited():
             # In-process (no broker): never hold up the request; the row waits for
-            # `manage.py send_outbox` or a worker's sweep.
+            # `manage.py send_outbox` or a worker's sweep. With a send rate only the sweep
+            # queues mails, retries included, so that they keep to the rate.
             return "deferred"
         # The row holds the backoff; if this retry cannot reach the broker the sweep will.
         raise self.retry(countdown=deferred.seconds, max_retries=None) from None
@@ -31,10 +32,11 @@ def send_mail(self, mail_id: int) -> str:
 
 @shared_task
 def sweep_mail() -> int:
-    """Beat runs this every BEKWAAM_MAIL_SWEEP_INTERVAL seconds: queue every due mail
-    (never queued because the broker was down, deferred, or its worker died)."""
+    """Beat runs this every BEKWAAM_MAIL_SWEEP_INTERVAL seconds: queue the due mails (never
+    queued because the broker was down, deferred, or its worker died; with a send rate, all
+    of them), a batch at a time or the rate's share (sending.sweep_budget)."""
     queued = 0
-    for pk in sending.mail_due_ids():
+    for pk in sending.mail_due_ids(sending.sweep_budget()):
         if not enqueue(send_mail, pk):
             break  # the broker is away again: the next sweep tries
         sending.mail_postpone(mail_id=pk)

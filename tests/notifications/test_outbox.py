@@ -540,3 +540,47 @@ def test_sent_mails_are_deleted_after_the_retention_and_unsent_ones_never(cast, 
     )
     assert left == ["old-failed", "old-pending", "young-sent"]
     assert tasks.prune_sent_mail() == 0
+
+
+def test_with_a_send_rate_only_the_sweep_queues_mails_and_no_faster_than_the_rate(
+    cast, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.BEKWAAM_MAIL_PER_MINUTE = 30
+    settings.BEKWAAM_MAIL_SWEEP_INTERVAL = 30
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker
+    queued = []
+    monkeypatch.setattr(config_tasks, "enqueue", lambda task, pk: queued.append(pk) or True)
+    monkeypatch.setattr(tasks, "enqueue", lambda task, pk: queued.append(pk) or True)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(40):  # a start-of-year import's activation mails
+            _notify(cast["student"], key=f"import-{n}")
+    assert queued == []  # not at commit: the sweep keeps them to the rate
+    OutgoingMail.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert tasks.sweep_mail() == 15  # half a minute's worth
+    assert tasks.sweep_mail() == 15  # the next 15, not the same ones again
+    assert len(set(queued)) == 30
+    # Without a rate, as before: sent at commit, and a sweep takes a whole batch.
+    settings.BEKWAAM_MAIL_PER_MINUTE = 0
+    assert sending.sweep_budget() == sending.SWEEP_BATCH
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        mail = _notify(cast["student"], key="na-de-import")
+    assert queued[-1] == OutgoingMail.objects.get(dedup_key__contains="na-de-import").pk
+    assert mail is not None
+
+
+def test_with_a_send_rate_a_deferred_mail_waits_for_the_sweep(cast, monkeypatch, settings):
+    settings.BEKWAAM_MAIL_PER_MINUTE = 30
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    mail = _pending(cast)
+    monkeypatch.setattr(
+        "django.core.mail.EmailMessage.send",
+        lambda self, *a, **k: (_ for _ in ()).throw(ConnectionRefusedError()),
+    )
+    monkeypatch.setattr(tasks.send_mail, "retry", lambda *a, **k: pytest.fail("retried"))
+    tasks.send_mail.push_request(is_eager=False)
+    try:
+        assert tasks.send_mail.run(mail.pk) == "deferred"
+    finally:
+        tasks.send_mail.pop_request()
+    mail.refresh_from_db()
+    assert mail.status == "pending" and mail.next_attempt_at > timezone.now()

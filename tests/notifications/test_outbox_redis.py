@@ -13,6 +13,7 @@ starts its OWN redis-server on a free port, so stopping it never touches a share
    out, once, within two minutes.
 """
 
+import datetime
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from config.tasks import enqueue
 from notifications import tasks as notification_tasks
@@ -287,3 +289,37 @@ def test_a_worker_killed_mid_send_is_sent_within_two_minutes(
     row.refresh_from_db()
     assert row.attempts == 2  # the killed claim, then the send
     print(f"killed worker's mail sent {took:.1f}s after the kill")
+
+
+def test_with_a_send_rate_beat_and_a_worker_send_no_faster_than_it(
+    redis_server, processes, tmp_path
+):
+    """12 mails due at once (a start-of-year import's, say), 60 a minute and a sweep every
+    2 s: 2 a sweep, so every mail goes out, once, over at least five sweeps."""
+    due = timezone.now() - datetime.timedelta(minutes=1)
+    for n in range(12):
+        OutgoingMail.objects.create(
+            to=f"student{n}@example.invalid",
+            subject="Je account in Bekwaam",
+            body="Kies een wachtwoord.",
+            dedup_key=f"rate:{n}",
+            next_attempt_at=due,
+        )
+    redis_server.start()
+    env = worker_env(
+        tmp_path,
+        redis_server.url,
+        BEKWAAM_MAIL_PER_MINUTE="60",
+        BEKWAAM_MAIL_SWEEP_INTERVAL="2",
+        BEKWAAM_MAIL_SWEEP_GRACE="0",
+    )
+    start_worker(processes, "worker1", env, pool="threads")
+    start_beat(processes, env, tmp_path)
+    wait_until(all_sent, processes, "sending every mail", timeout=90)
+    times = sorted(OutgoingMail.objects.values_list("sent_at", flat=True))
+    # Any five in a row spread over at least two sweeps (4 s apart, 3 with some slack).
+    spans = [(times[i + 4] - times[i]).total_seconds() for i in range(len(times) - 4)]
+    assert min(spans) >= 3, spans
+    assert sorted(m["To"] for m in sent_mails(tmp_path)) == sorted(
+        f"student{n}@example.invalid" for n in range(12)
+    )
