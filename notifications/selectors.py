@@ -1,9 +1,13 @@
 """Reads of notifications, always scoped to the user who asks."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.http import Http404
+from django.utils import timezone
 
 from config.replica import on_primary
 
@@ -49,13 +53,36 @@ def get_notification_for_user(*, user, pk: int) -> Notification:
         raise Http404 from None
 
 
-def mail_counts() -> dict[str, int]:
-    """How many mails of each status the outbox holds (one query); sent ones are kept
-    BEKWAAM_MAIL_RETENTION_DAYS (sending.mails_prune)."""
+# A due mail is sent within seconds, or within a sweep or two at a send rate; a queue in
+# which one has been overdue this long while nothing went out is not moving at all.
+STUCK = datetime.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class MailQueue:
+    counts: dict[str, int]  # by OutgoingMail.Status
+    oldest_waiting: datetime.datetime | None  # when the oldest waiting mail was made
+    # Workers or beat are most likely down: a mail overdue by STUCK and nothing sent in it.
+    # (A mail deferred while the mail server is away is not due, so does not count.)
+    stuck: bool
+
+
+def mail_queue_state(now: datetime.datetime | None = None) -> MailQueue:
+    """How many mails of each status the outbox holds, and whether it moves (one query);
+    sent ones are kept BEKWAAM_MAIL_RETENTION_DAYS (sending.mails_prune)."""
+    now = now or timezone.now()
     counts = dict.fromkeys(OutgoingMail.Status.values, 0)
-    for status, n in OutgoingMail.objects.values_list("status").annotate(n=Count("id")):
+    first: dict[str, tuple] = {}
+    rows = OutgoingMail.objects.values_list("status").annotate(
+        n=Count("id"), made=Min("created_at"), due=Min("next_attempt_at"), sent=Max("sent_at")
+    )
+    for status, n, made, due, sent in rows:
         counts[status] = n
-    return counts
+        first[status] = (made, due, sent)
+    made, due, _ = first.get(OutgoingMail.Status.PENDING, (None, None, None))
+    last_sent = first.get(OutgoingMail.Status.SENT, (None, None, None))[2]
+    stuck = due is not None and due < now - STUCK and (last_sent is None or last_sent < now - STUCK)
+    return MailQueue(counts, made, stuck)
 
 
 def failed_mails():

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications.models import OutgoingMail
-from notifications.selectors import failed_mails, mail_counts
+from notifications.selectors import failed_mails, mail_queue_state
 from notifications.sending import mails_retry_failed
 
 from .console_common import beheerder_required, page_of
@@ -19,15 +19,16 @@ from .console_common import beheerder_required, page_of
 @require_GET
 @beheerder_required
 def mails(request):
-    counts = mail_counts()
+    queue = mail_queue_state()
     return render(
         request,
         "organisation/console/mails.html",
         {
             "counts": [
-                (OutgoingMail.Status(status).label, n, status) for status, n in counts.items()
+                (OutgoingMail.Status(status).label, n, status) for status, n in queue.counts.items()
             ],
-            "failed": counts[OutgoingMail.Status.FAILED],
+            "failed": queue.counts[OutgoingMail.Status.FAILED],
+            "queue": queue,
             "page": page_of(request, failed_mails()),
             "retention_days": settings.BEKWAAM_MAIL_RETENTION_DAYS,
         },

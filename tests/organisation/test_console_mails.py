@@ -92,3 +92,30 @@ def test_the_page_reads_the_same_queries_however_many_were_given_up(client, user
     assert len(many) == len(few)
     assert "Alle 60 mislukte e-mails opnieuw versturen" in html
     assert html.count("@example.invalid</strong>") == 25  # one page
+
+
+def test_a_queue_that_does_not_move_says_so_and_one_that_waits_for_the_server_not(client, users):
+    client.force_login(users["beheerder"])
+
+    def page():
+        return client.get(reverse("console:mails")).content.decode()
+
+    warning = "waarschijnlijk draaien de workers of beat niet"
+    assert "De oudste wachtende e-mail" not in page()
+    mail = _mail(1, "pending")
+    assert "De oudste wachtende e-mail staat er sinds" in page() and warning not in page()
+    # Due twenty minutes ago, and nothing went out since: no worker, or no beat.
+    twenty_ago = timezone.now() - datetime.timedelta(minutes=20)
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        created_at=twenty_ago, next_attempt_at=twenty_ago
+    )
+    assert warning in page() and 'class="alert alert-warning"' in page()
+    # Mails going out (a send rate working through a backlog): the queue moves.
+    sent = _mail(2, "sent", sent_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert warning not in page()
+    OutgoingMail.objects.filter(pk=sent.pk).delete()
+    # Deferred while the mail server is away: waiting for its next attempt, not stuck.
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        attempts=3, next_attempt_at=timezone.now() + datetime.timedelta(minutes=4)
+    )
+    assert "De oudste wachtende e-mail staat er sinds" in page() and warning not in page()
