@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import AssessmentPolicy
@@ -15,6 +14,7 @@ from organisation import services as organisation_services
 from organisation.models import Enrolment, School, User
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.browser.conftest import logout as shared_logout
+from tests.notifications.helpers import given_up_mail
 
 pytestmark = pytest.mark.browser
 
@@ -274,16 +274,7 @@ def test_beheerder_adds_a_student_with_a_typed_klas_on_a_phone(page, live_server
 
 def test_beheerder_sends_the_given_up_mails_again_on_a_phone(page, live_server, school):
     for n in range(2):
-        OutgoingMail.objects.create(
-            to=f"student{n}@example.invalid",
-            subject="Je account in Bekwaam",
-            body="Kies een wachtwoord",
-            dedup_key=f"browser:{n}",
-            status="failed",
-            attempts=10,
-            last_error="SMTPDataError(452, b'4.3.2 Too many messages')",
-            next_attempt_at=timezone.now(),
-        )
+        given_up_mail(n)
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server, "bea", PASSWORD)
     page.goto("/school/")

@@ -1,6 +1,12 @@
-"""Point this test process's Celery app at a broker of the test's choosing."""
+"""Point this test process's Celery app at a broker of the test's choosing; outbox rows as
+an import's activation mails leave them."""
 
 import contextlib
+
+from django.utils import timezone
+
+from notifications.models import OutgoingMail
+from notifications.sending import MAX_ATTEMPTS
 
 KEYS = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager")
 
@@ -26,3 +32,26 @@ def use_broker(url: str):
     finally:
         app.conf.update(previous)
         _reset_pools(app)
+
+
+def outbox_mail(n: int, status: str = "pending", **fields) -> OutgoingMail:
+    """Student n's activation mail, as a row of the outbox (due now unless said otherwise)."""
+    fields.setdefault("next_attempt_at", timezone.now())
+    return OutgoingMail.objects.create(
+        to=f"student{n}@example.invalid",
+        subject=f"Je account in Bekwaam {n}",
+        body=f"Geheime activatielink {n}",
+        dedup_key=f"test:{status}:{n}",
+        status=status,
+        **fields,
+    )
+
+
+def given_up_mail(n: int) -> OutgoingMail:
+    """Student n's mail, given up on after a quota refused every attempt."""
+    return outbox_mail(
+        n,
+        "failed",
+        attempts=MAX_ATTEMPTS,
+        last_error="SMTPDataError(452, b'4.3.2 Too many messages')",
+    )

@@ -34,7 +34,7 @@ from notifications import tasks as notification_tasks
 from notifications.models import Notification, OutgoingMail
 from organisation.models import User
 from reports.models import ReportJob
-from tests.notifications.helpers import use_broker
+from tests.notifications.helpers import outbox_mail, use_broker
 from tests.portfolio_fixtures import make_evidence
 from tests.processes import Processes, app_env, executable, free_port
 
@@ -298,13 +298,7 @@ def test_with_a_send_rate_beat_and_a_worker_send_no_faster_than_it(
     2 s: 2 a sweep, so every mail goes out, once, over at least five sweeps."""
     due = timezone.now() - datetime.timedelta(minutes=1)
     for n in range(12):
-        OutgoingMail.objects.create(
-            to=f"student{n}@example.invalid",
-            subject="Je account in Bekwaam",
-            body="Kies een wachtwoord.",
-            dedup_key=f"rate:{n}",
-            next_attempt_at=due,
-        )
+        outbox_mail(n, next_attempt_at=due)
     redis_server.start()
     env = worker_env(
         tmp_path,

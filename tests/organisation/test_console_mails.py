@@ -11,36 +11,16 @@ from django.utils import timezone
 
 from notifications import sending
 from notifications.models import OutgoingMail
+from tests.notifications.helpers import given_up_mail, outbox_mail
 
 pytestmark = pytest.mark.django_db
 
 
-def _mail(n: int, status: str, **fields) -> OutgoingMail:
-    fields.setdefault("next_attempt_at", timezone.now())
-    return OutgoingMail.objects.create(
-        to=f"student{n}@example.invalid",
-        subject=f"Je account in Bekwaam {n}",
-        body=f"Geheime activatielink {n}",
-        dedup_key=f"test:{status}:{n}",
-        status=status,
-        **fields,
-    )
-
-
-def _given_up(n: int) -> OutgoingMail:
-    return _mail(
-        n,
-        "failed",
-        attempts=sending.MAX_ATTEMPTS,
-        last_error="SMTPDataError(452, b'4.3.2 Too many messages')",
-    )
-
-
 def test_the_page_counts_each_status_and_lists_what_was_given_up(client, users):
-    _mail(1, "pending")
-    _mail(2, "sent", sent_at=timezone.now())
-    _mail(3, "sent", sent_at=timezone.now())
-    _given_up(4)
+    outbox_mail(1, "pending")
+    outbox_mail(2, "sent", sent_at=timezone.now())
+    outbox_mail(3, "sent", sent_at=timezone.now())
+    given_up_mail(4)
     client.force_login(users["beheerder"])
     html = client.get(reverse("console:mails")).content.decode()
     counts = html[html.index('class="row mb-4 mail-counts"') :]
@@ -56,9 +36,11 @@ def test_the_page_counts_each_status_and_lists_what_was_given_up(client, users):
 def test_sending_again_gives_the_failed_ones_new_attempts_and_they_go_out(
     client, users, mailoutbox
 ):
-    failed = [_given_up(n) for n in range(3)]
-    pending = _mail(10, "pending", next_attempt_at=timezone.now() + datetime.timedelta(hours=1))
-    sent = _mail(11, "sent", sent_at=timezone.now())
+    failed = [given_up_mail(n) for n in range(3)]
+    pending = outbox_mail(
+        10, "pending", next_attempt_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    sent = outbox_mail(11, "sent", sent_at=timezone.now())
     client.force_login(users["beheerder"])
     response = client.post(reverse("console:mails_retry"), follow=True)
     assert "3 e-mails staan weer in de wachtrij" in response.content.decode()
@@ -81,12 +63,12 @@ def test_sending_again_gives_the_failed_ones_new_attempts_and_they_go_out(
 
 def test_the_page_reads_the_same_queries_however_many_were_given_up(client, users):
     client.force_login(users["beheerder"])
-    _given_up(0)
+    given_up_mail(0)
     client.get(reverse("console:mails"))
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("console:mails")).status_code == 200
     for n in range(1, 60):
-        _given_up(n)
+        given_up_mail(n)
     with CaptureQueriesContext(connection) as many:
         html = client.get(reverse("console:mails")).content.decode()
     assert len(many) == len(few)
@@ -102,7 +84,7 @@ def test_a_queue_that_does_not_move_says_so_and_one_that_waits_for_the_server_no
 
     warning = "waarschijnlijk draaien de workers of beat niet"
     assert "De oudste wachtende e-mail" not in page()
-    mail = _mail(1, "pending")
+    mail = outbox_mail(1, "pending")
     assert "De oudste wachtende e-mail staat er sinds" in page() and warning not in page()
     # Due twenty minutes ago, and nothing went out since: no worker, or no beat.
     twenty_ago = timezone.now() - datetime.timedelta(minutes=20)
@@ -111,7 +93,7 @@ def test_a_queue_that_does_not_move_says_so_and_one_that_waits_for_the_server_no
     )
     assert warning in page() and 'class="alert alert-warning"' in page()
     # Mails going out (a send rate working through a backlog): the queue moves.
-    sent = _mail(2, "sent", sent_at=timezone.now() - datetime.timedelta(minutes=1))
+    sent = outbox_mail(2, "sent", sent_at=timezone.now() - datetime.timedelta(minutes=1))
     assert warning not in page()
     OutgoingMail.objects.filter(pk=sent.pk).delete()
     # Deferred while the mail server is away: waiting for its next attempt, not stuck.
