@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,18 +71,17 @@ def mail_queue_state(now: datetime.datetime | None = None) -> MailQueue:
     """How many mails of each status the outbox holds, and whether it moves (one query);
     sent ones are kept BEKWAAM_MAIL_RETENTION_DAYS (sending.mails_prune)."""
     now = now or timezone.now()
-    counts = dict.fromkeys(OutgoingMail.Status.values, 0)
-    first: dict[str, tuple] = {}
-    rows = OutgoingMail.objects.values_list("status").annotate(
-        n=Count("id"), made=Min("created_at"), due=Min("next_attempt_at"), sent=Max("sent_at")
+    waiting = Q(status=OutgoingMail.Status.PENDING)
+    found = OutgoingMail.objects.aggregate(
+        **{status: Count("id", filter=Q(status=status)) for status in OutgoingMail.Status.values},
+        made=Min("created_at", filter=waiting),
+        due=Min("next_attempt_at", filter=waiting),
+        last_sent=Max("sent_at", filter=Q(status=OutgoingMail.Status.SENT)),
     )
-    for status, n, made, due, sent in rows:
-        counts[status] = n
-        first[status] = (made, due, sent)
-    made, due, _ = first.get(OutgoingMail.Status.PENDING, (None, None, None))
-    last_sent = first.get(OutgoingMail.Status.SENT, (None, None, None))[2]
+    due, last_sent = found["due"], found["last_sent"]
     stuck = due is not None and due < now - STUCK and (last_sent is None or last_sent < now - STUCK)
-    return MailQueue(counts, made, stuck)
+    counts = {status: found[status] for status in OutgoingMail.Status.values}
+    return MailQueue(counts, found["made"], stuck)
 
 
 def failed_mails():

@@ -27,7 +27,6 @@ def mails(request):
             "counts": [
                 (OutgoingMail.Status(status).label, n, status) for status, n in queue.counts.items()
             ],
-            "failed": queue.counts[OutgoingMail.Status.FAILED],
             "queue": queue,
             "page": page_of(request, failed_mails()),
             "retention_days": settings.BEKWAAM_MAIL_RETENTION_DAYS,
