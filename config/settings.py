@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.sso_settings import sso_settings, with_sso_form_action
 
@@ -369,6 +370,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Long work has a queue of its own, so that a report rush (a klas report is a task per
+# student) or an import of thousands of students never holds up a mail, a thumbnail or a
+# sweep behind it. A plain `celery worker` takes from every queue in turn (kombu's Redis
+# transport rotates them after each message); `-Q reports` gives a queue workers of its own.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("reports"), Queue("imports")]
+CELERY_TASK_ROUTES = {
+    "reports.tasks.render_report": {"queue": "reports"},
+    "organisation.tasks.run_import": {"queue": "imports"},
+}
 # WeasyPrint keeps about 0.22 MB of every PDF it writes (a klas report of 226 students on
 # one worker child: 173 MB after its first PDF, 221 MB at the end), so a child making a school's
 # reports would grow by gigabytes. A child past this size finishes its task and is replaced

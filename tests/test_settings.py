@@ -132,3 +132,23 @@ def test_database_url_options_override_the_planner_settings():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", "off"]
+
+
+def test_long_work_has_its_own_queue_and_a_plain_worker_takes_every_queue():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    route = app.amqp.router.route
+    # A report rush or a large import must not stand in front of mails and thumbnails.
+    assert route({}, "reports.tasks.render_report")["queue"].name == "reports"
+    assert route({}, "organisation.tasks.run_import")["queue"].name == "imports"
+    quick = [name for name in app.tasks if name.split(".")[0] in settings.INSTALLED_APPS]
+    quick = [n for n in quick if n not in settings.CELERY_TASK_ROUTES]
+    assert "notifications.tasks.send_mail" in quick and "portfolios.tasks.make_thumbnail" in quick
+    assert {route({}, name)["queue"].name for name in quick} == {"celery"}
+    # `celery worker` without -Q (docker-compose.yml) consumes every queue a task is sent to;
+    # a route to a queue it does not know would leave that work waiting for ever.
+    routed = {options["queue"] for options in settings.CELERY_TASK_ROUTES.values()}
+    # (Celery adds a routed queue to app.amqp.queues when it first sends to it, but a worker
+    # starts with the configured ones only.)
+    assert routed | {"celery"} == {queue.name for queue in settings.CELERY_TASK_QUEUES}

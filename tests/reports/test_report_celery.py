@@ -265,3 +265,70 @@ def test_twenty_klas_reports_on_two_workers_all_done_on_the_first_try(
     logs = [(tmp_path / f"{n}.log").read_text() for n in ("worker1", "worker2")]
     assert all("succeeded" in log for log in logs)
     assert not any("Traceback" in log for log in logs), processes.logs()
+
+
+RUSH = """
+import datetime
+from notifications.services import mail_queue
+from organisation import services as o
+from organisation.models import User
+from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
+from reports import services
+d = Dossier.objects.create(framework=Framework.SBB, code="90001", title="Testdossier")
+q = Qualification.objects.create(dossier=d, code="P1", crebo="90011", title="Profiel")
+k = Kerntaak.objects.create(dossier=d, part=Kerntaak.Part.BASISDEEL, code="B1-K1", title="T")
+Werkproces.objects.create(kerntaak=k, code="B1-K1-W1", title="Eerste werkproces")
+mentor = o.user_create(username="mentor", password="Geheim-wachtwoord-1", role=User.Role.DOCENT)
+cohort = o.cohort_create(school=o.school_create(name="Rushcollege"), name="K1", start_year=2026,
+                         qualification=q, mentors=[mentor])
+for m in range(16):
+    s = o.user_create(username=f"s{m:02}", password="Geheim-wachtwoord-1",
+                      role=User.Role.STUDENT, first_name="Student", last_name=str(m))
+    e = o.enrolment_create(student=s, qualification=q, started_on=datetime.date(2026, 9, 1))
+    o.enrolment_set_cohort(enrolment=e, cohort=cohort)
+print("JOB", services.report_request(user=mentor, cohort=cohort).pk)
+# Queued after the klas report's 17 jobs, as a password reset during the report rush is.
+mail = mail_queue(to="sanne@example.org", subject="Je wachtwoord", body="Kies een nieuw.",
+                  dedup_key="rush")
+print("MAIL", mail.pk)
+"""
+
+
+def test_a_mail_does_not_wait_for_a_report_rush(database, processes, tmp_path):
+    """One worker as production starts it (`celery -A config worker`, here one child): the
+    reports have their own queue, which the worker takes turns with, so a mail queued behind
+    a klas report of 16 students goes out while most of them still wait. On one queue it
+    went out after all of them."""
+    import psycopg
+
+    env = environment(
+        database,
+        tmp_path,
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path / "sent"),
+    )
+    manage(env, "migrate", "--noinput")
+    start_worker(processes, env, "worker", "--concurrency=1")
+    wait_until(lambda: "ready." in (tmp_path / "worker.log").read_text(), processes, "start")
+    seeded = manage(env, "shell", "-c", RUSH)
+    job_id = int(re.search(r"JOB (\d+)", seeded.stdout).group(1))
+    mail_id = int(re.search(r"MAIL (\d+)", seeded.stdout).group(1))
+
+    def state():
+        with psycopg.connect(database) as conn:
+            mail = conn.execute(
+                "SELECT status FROM notifications_outgoingmail WHERE id = %s", [mail_id]
+            ).fetchone()[0]
+            waiting = conn.execute(
+                "SELECT count(*) FROM reports_reportjob WHERE parent_id = %s"
+                " AND status <> 'done'",
+                [job_id],
+            ).fetchone()[0]
+        return mail, waiting
+
+    wait_until(lambda: state()[0] == "sent", processes, "the mail")
+    mail, waiting = state()
+    print(f"mail sent while {waiting} of 16 student reports waited")
+    assert waiting >= 12
+    wait_until(lambda: job_row(database, job_id)["status"] == "done", processes, "the reports")
+    assert len(list((tmp_path / "sent").glob("*.log"))) == 1
