@@ -7,6 +7,7 @@ report once; the lease says when a claim is considered abandoned.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,6 +79,10 @@ class ReportJob(models.Model):
     # An export holds copies of every file; it is deleted after this (services.sweep).
     expires_at = models.DateTimeField(_("beschikbaar tot"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    # When the job's current message was sent to the workers (its request, a retry, or the
+    # sweep sending it again): the sweep tells a lost message from one still waiting its
+    # turn by it (services._resend_lost).
+    queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
 
@@ -85,7 +90,12 @@ class ReportJob(models.Model):
         verbose_name = _("rapportopdracht")
         verbose_name_plural = _("rapportopdrachten")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "lease_until"])]
+        indexes = [
+            models.Index(fields=["status", "lease_until"]),
+            models.Index(fields=["status", "queued_at"]),
+            models.Index(fields=["queued_at"]),
+            models.Index(fields=["started_at"]),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"

@@ -320,8 +320,7 @@ def test_a_mail_does_not_wait_for_a_report_rush(database, processes, tmp_path):
                 "SELECT status FROM notifications_outgoingmail WHERE id = %s", [mail_id]
             ).fetchone()[0]
             waiting = conn.execute(
-                "SELECT count(*) FROM reports_reportjob WHERE parent_id = %s"
-                " AND status <> 'done'",
+                "SELECT count(*) FROM reports_reportjob WHERE parent_id = %s AND status <> 'done'",
                 [job_id],
             ).fetchone()[0]
         return mail, waiting

@@ -337,8 +337,9 @@ def test_sweep_resends_a_queued_job_whose_message_was_lost(
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep_stuck_jobs() == 0  # just queued: its message is on its way
+    # Sent an hour ago, and nothing taken since: its message is gone.
     ReportJob.objects.filter(pk=job.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=1)
+        queued_at=timezone.now() - datetime.timedelta(hours=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep_stuck_jobs() == 1
