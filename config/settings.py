@@ -370,12 +370,14 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Long work has a queue of its own, so that a report rush (a klas report is a task per
-# student) or an import of thousands of students never holds up a mail, a thumbnail or a
-# sweep behind it. A plain `celery worker` takes from every queue in turn (kombu's Redis
-# transport rotates them after each message); `-Q reports` gives a queue workers of its own.
+# Long work has queues of its own, so that a report rush or an import of thousands of
+# students never holds up a mail, a thumbnail or a sweep behind it, and the student reports
+# of klas reports (a task per student, reports.services.KLAS_QUEUE) never hold up a
+# student's own report or a klas report's ZIP. A plain `celery worker` takes from every
+# queue in turn (kombu's Redis transport rotates them after each message);
+# `-Q reports,klas-reports` gives reports workers of their own.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = [Queue("celery"), Queue("reports"), Queue("imports")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reports", "klas-reports", "imports")]
 CELERY_TASK_ROUTES = {
     "reports.tasks.render_report": {"queue": "reports"},
     "organisation.tasks.run_import": {"queue": "imports"},

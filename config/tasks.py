@@ -30,12 +30,14 @@ def _by_name(name: str):
     return current_app.tasks[name]
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send `task` (a Celery task or its registered name) now; False, and a log line, when
-    that failed. Never raises: the caller's rows are committed and must stay so."""
+def enqueue(task, *args, queue: str | None = None, **kwargs) -> bool:
+    """Send `task` (a Celery task or its registered name) now, to `queue` instead of its
+    route's when given; False, and a log line, when that failed. Never raises: the caller's
+    rows are committed and must stay so."""
     target = _by_name(task) if isinstance(task, str) else task
+    options = {"queue": queue} if queue else {}
     try:
-        target.apply_async(args=args, kwargs=kwargs)
+        target.apply_async(args=args, kwargs=kwargs, **options)
     except BROKER_ERRORS:
         log.warning(
             "could not enqueue %s%r: broker unreachable; a sweep will pick it up",
@@ -50,7 +52,7 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
+def enqueue_on_commit(task, *args, queue: str | None = None, **kwargs) -> None:
     """Run `task` (a Celery task or its registered name) with these arguments once the
     current transaction commits; immediately when there is none."""
-    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
+    transaction.on_commit(lambda: enqueue(task, *args, queue=queue, **kwargs))

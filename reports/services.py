@@ -74,9 +74,15 @@ class ReportBusy(Exception):
         self.seconds = seconds
 
 
-def _enqueue(job_id: int) -> None:
+# The student reports of a klas report wait in a queue of their own, which workers take
+# turns with (config.settings), so that a student's own report, or a klas report's ZIP,
+# is not made after a whole report rush.
+KLAS_QUEUE = "klas-reports"
+
+
+def _enqueue(job_id: int, *, child: bool = False) -> None:
     # By name: tasks.py imports this module to call its services.
-    enqueue_on_commit("reports.tasks.render_report", job_id)
+    enqueue_on_commit("reports.tasks.render_report", job_id, queue=KLAS_QUEUE if child else None)
 
 
 # --- Requesting -----------------------------------------------------------------------------
@@ -128,7 +134,7 @@ def report_request(
         # rather than after the last child (it would then be the tail of the whole report).
         _enqueue(job.pk)
         for kid in kids:
-            _enqueue(kid.pk)
+            _enqueue(kid.pk, child=True)
         return job
 
 
@@ -181,8 +187,9 @@ def report_retry(*, job: ReportJob) -> bool:
             fingerprint="",
             **_FRESH,
         )
-        for pk in [job.pk, *kids]:
-            _enqueue(pk)
+        _enqueue(job.pk)
+        for pk in kids:
+            _enqueue(pk, child=True)
     return True
 
 
@@ -549,33 +556,38 @@ def _resend_lost(now) -> int:
     A queued job may also just be waiting its turn: in a report rush the queue holds
     thousands, for an hour. Sending again every job queued longer than a lease (as this
     sweep did) added 9 999 duplicate messages to such a queue at every sweep, and took the
-    sweep 17 s. The queue is first in, first out, and a worker child reserves at most one
+    sweep 17 s. Each queue is first in, first out, and a worker child reserves at most one
     message ahead, which starts within one time limit, shorter than a lease. So a queued job
-    whose message was sent before that of a job that started more than a lease ago has no
-    message any more: the queue moved past it. When nothing at all was taken or sent for a
-    lease (workers down, or every message lost), the oldest queued job is sent once as a
-    probe: it changes nothing while the workers are down, and once it has been taken the
-    rule above finds every job sent before it."""
+    whose message was sent before that of a job from the same queue that started more than
+    a lease ago has no message any more: the queue moved past it. When nothing at all was
+    taken or sent from a queue for a lease (workers down, or every message lost), its oldest
+    job is sent once as a probe: it changes nothing while the workers are down, and once it
+    has been taken the rule above finds every job sent before it."""
     old = now - datetime.timedelta(seconds=lease_seconds())
-    queued = ReportJob.objects.filter(status=ReportJob.Status.QUEUED, queued_at__lt=old)
-    oldest = queued.aggregate(oldest=Min("queued_at"))["oldest"]
-    if oldest is None:
-        return 0
-    taken = ReportJob.objects.filter(
-        queued_at__gt=oldest, started_at__gte=F("queued_at"), started_at__lt=old
-    )
-    frontier = taken.aggregate(frontier=Max("queued_at"))["frontier"]
-    if frontier is not None:
-        lost = queued.filter(queued_at__lt=frontier)
-    elif ReportJob.objects.filter(Q(started_at__gte=old) | Q(queued_at__gte=old)).exists():
-        return 0  # the queue moves, or a probe is on its way
-    else:
-        lost = queued.order_by("queued_at", "pk")[:1]
-    ids = list(lost.values_list("pk", flat=True))
+    ids = []
+    for child in (False, True):  # the two queues (_enqueue)
+        jobs = ReportJob.objects.filter(parent__isnull=not child)
+        queued = jobs.filter(status=ReportJob.Status.QUEUED, queued_at__lt=old)
+        oldest = queued.aggregate(oldest=Min("queued_at"))["oldest"]
+        if oldest is None:
+            continue
+        taken = jobs.filter(
+            queued_at__gt=oldest, started_at__gte=F("queued_at"), started_at__lt=old
+        )
+        frontier = taken.aggregate(frontier=Max("queued_at"))["frontier"]
+        if frontier is not None:
+            lost = queued.filter(queued_at__lt=frontier)
+        elif jobs.filter(Q(started_at__gte=old) | Q(queued_at__gte=old)).exists():
+            continue  # the queue moves, or a probe is on its way
+        else:
+            lost = queued.order_by("queued_at", "pk")[:1]
+        ids += [(pk, child) for pk in lost.values_list("pk", flat=True)]
     with transaction.atomic():
-        ReportJob.objects.filter(pk__in=ids, status=ReportJob.Status.QUEUED).update(queued_at=now)
-        for pk in ids:
-            _enqueue(pk)
+        ReportJob.objects.filter(
+            pk__in=[pk for pk, _child in ids], status=ReportJob.Status.QUEUED
+        ).update(queued_at=now)
+        for pk, child in ids:
+            _enqueue(pk, child=child)
     return len(ids)
 
 
@@ -597,7 +609,7 @@ def sweep_stuck_jobs() -> int:
         )
         with transaction.atomic():
             if stale.update(status=ReportJob.Status.QUEUED, lease_until=None, queued_at=now):
-                _enqueue(job.pk)
+                _enqueue(job.pk, child=job.parent_id is not None)
                 requeued += 1
     requeued += _resend_lost(now)
     old = now - datetime.timedelta(seconds=lease_seconds())

@@ -18,7 +18,7 @@ def test_student_requests_watches_and_downloads_a_report(
     queued: list[int] = []
     # Hold the job back instead of rendering it in the request (eager Celery), so that the
     # page shows it queued and the test decides when the "worker" runs.
-    monkeypatch.setattr(services, "_enqueue", queued.append)
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     login(page, live_server, "student", "geheim-wachtwoord-1")
     page.goto(reverse("portfolios:portfolio", args=[rworld["enrolment"].pk]))
     with page.expect_navigation():
@@ -48,7 +48,7 @@ def test_student_exports_the_portfolio_and_opens_it_from_disk(
     from tests.portfolio_fixtures import PDF_BYTES
 
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", queued.append)
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     login(page, live_server, "student", "geheim-wachtwoord-1")
     page.goto(reverse("portfolios:portfolio", args=[rworld["enrolment"].pk]))
     with page.expect_navigation():

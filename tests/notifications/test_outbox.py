@@ -286,7 +286,9 @@ def test_sweep_takes_due_and_abandoned_rows_only(cast, monkeypatch):
         OutgoingMail.objects.filter(dedup_key=key).update(**fields)
         rows[OutgoingMail.objects.get(dedup_key=key).pk] = key
     queued = []
-    monkeypatch.setattr(config_tasks, "enqueue", lambda task, pk: queued.append(rows[pk]) or True)
+    monkeypatch.setattr(
+        config_tasks, "enqueue", lambda task, pk, **options: queued.append(rows[pk]) or True
+    )
     monkeypatch.setattr(tasks, "enqueue", config_tasks.enqueue)
     assert tasks.sweep_mail() == 2
     assert sorted(queued) == ["abandoned", "due"]
@@ -549,7 +551,9 @@ def test_with_a_send_rate_only_the_sweep_queues_mails_and_no_faster_than_the_rat
     settings.BEKWAAM_MAIL_SWEEP_INTERVAL = 30
     settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker
     queued = []
-    monkeypatch.setattr(config_tasks, "enqueue", lambda task, pk: queued.append(pk) or True)
+    monkeypatch.setattr(
+        config_tasks, "enqueue", lambda task, pk, **options: queued.append(pk) or True
+    )
     monkeypatch.setattr(tasks, "enqueue", lambda task, pk: queued.append(pk) or True)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for n in range(40):  # a start-of-year import's activation mails

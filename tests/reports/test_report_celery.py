@@ -291,14 +291,19 @@ print("JOB", services.report_request(user=mentor, cohort=cohort).pk)
 mail = mail_queue(to="sanne@example.org", subject="Je wachtwoord", body="Kies een nieuw.",
                   dedup_key="rush")
 print("MAIL", mail.pk)
+# And a student's own report, asked for after it.
+print("OWN", services.report_request(user=s, enrolment=e).pk)
 """
 
 
-def test_a_mail_does_not_wait_for_a_report_rush(database, processes, tmp_path):
+def test_a_mail_and_a_students_own_report_do_not_wait_for_a_report_rush(
+    database, processes, tmp_path
+):
     """One worker as production starts it (`celery -A config worker`, here one child): the
-    reports have their own queue, which the worker takes turns with, so a mail queued behind
-    a klas report of 16 students goes out while most of them still wait. On one queue it
-    went out after all of them."""
+    reports, and the student reports of klas reports, have queues of their own, which the
+    worker takes turns with. So a mail, and a student's own report, asked for after a klas
+    report of 16 students, are done while most of its student reports still wait. On one
+    queue they came after all of them."""
     import psycopg
 
     env = environment(
@@ -328,6 +333,11 @@ def test_a_mail_does_not_wait_for_a_report_rush(database, processes, tmp_path):
     wait_until(lambda: state()[0] == "sent", processes, "the mail")
     mail, waiting = state()
     print(f"mail sent while {waiting} of 16 student reports waited")
+    assert waiting >= 12
+    own_id = int(re.search(r"OWN (\d+)", seeded.stdout).group(1))
+    wait_until(lambda: job_row(database, own_id)["status"] == "done", processes, "own report")
+    waiting = state()[1]
+    print(f"own report done while {waiting} of 16 student reports waited")
     assert waiting >= 12
     wait_until(lambda: job_row(database, job_id)["status"] == "done", processes, "the reports")
     assert len(list((tmp_path / "sent").glob("*.log"))) == 1

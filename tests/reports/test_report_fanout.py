@@ -123,7 +123,7 @@ def test_the_sweep_queues_a_waiting_parent_whose_children_are_all_finished(
 ):
     mentor, cohorts = klassen
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     job = services.report_request(user=mentor, cohort=cohorts[0])
     assert services.job_run(job_id=job.pk) == "waiting"
     for child in job.children.all():
@@ -143,7 +143,9 @@ def test_the_request_queues_the_parent_and_every_child_at_once_and_gathers_nothi
 ):
     mentor, cohorts = klassen
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    monkeypatch.setattr(
+        services, "_enqueue", lambda pk, child=False: queued.append(pk if not child else -pk)
+    )
 
     def no_data_in_the_request(**kwargs):
         raise AssertionError("the request gathered report data")
@@ -153,8 +155,9 @@ def test_the_request_queues_the_parent_and_every_child_at_once_and_gathers_nothi
     job = services.report_request(user=mentor, cohort=cohorts[0])
     children = list(job.children.order_by("pk"))
     assert job.status == ReportJob.Status.QUEUED and job.children_pending == 2
-    # The parent first: its summary renders while the workers start on the children.
-    assert queued == [job.pk, *[c.pk for c in children]]
+    # The parent first: its summary renders while the workers start on the children. The
+    # children (negative here) go to the klas reports' own queue.
+    assert queued == [job.pk, *[-c.pk for c in children]]
     assert {c.status for c in children} == {ReportJob.Status.QUEUED}
     assert job.fingerprint == "" and {c.fingerprint for c in children} == {""}
     # Asked again while it is being made: the same report, nothing new queued.
@@ -169,7 +172,7 @@ def test_the_request_costs_the_same_queries_for_2_and_30_students(
     from django.test.utils import CaptureQueriesContext
 
     mentor, cohorts = klassen
-    monkeypatch.setattr(services, "_enqueue", lambda pk: None)
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: None)
     for m in range(28):
         student = make_user(f"extra{m:02}", User.Role.STUDENT)
         enrolment = organisation_services.enrolment_create(
@@ -190,7 +193,7 @@ def test_the_parent_renders_its_summary_waits_and_the_last_child_queues_it_once(
 ):
     mentor, cohorts = klassen
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     renders = count_renders(monkeypatch)
     job = services.report_request(user=mentor, cohort=cohorts[0])
     children = list(job.children.order_by("pk"))
@@ -225,7 +228,7 @@ def test_the_last_child_finishes_while_the_parent_renders_its_summary(klassen, m
     the parent, finding the count at zero, assembles the ZIP in the same claim."""
     mentor, cohorts = klassen
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     job = services.report_request(user=mentor, cohort=cohorts[0])
     children = list(job.children.all())
     queued.clear()
@@ -249,7 +252,7 @@ def test_the_last_child_finishes_while_the_parent_renders_its_summary(klassen, m
 def test_the_parent_finishes_its_summary_after_all_children(klassen, monkeypatch):
     mentor, cohorts = klassen
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     job = services.report_request(user=mentor, cohort=cohorts[0])
     queued.clear()
     for child in job.children.all():
@@ -307,7 +310,7 @@ def test_the_parents_move_to_waiting_queues_behind_the_last_childs_count(klassen
 
     mentor, cohorts = klassen
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk: queued.append(pk))
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: queued.append(pk))
     job = services.report_request(user=mentor, cohort=cohorts[0])
     first, last = job.children.order_by("pk")
     assert services.job_run(job_id=first.pk) == "done"
@@ -361,7 +364,7 @@ def test_the_status_counts_the_student_reports_still_to_come(client, klassen, mo
     from django.urls import reverse
 
     mentor, cohorts = klassen
-    monkeypatch.setattr(services, "_enqueue", lambda pk: None)
+    monkeypatch.setattr(services, "_enqueue", lambda pk, child=False: None)
     job = services.report_request(user=mentor, cohort=cohorts[0])
     client.force_login(mentor)
     url = reverse("reports:status", args=[job.pk])

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sent(monkeypatch):
+    """The jobs the sweep sent a message for; a klas report's student reports negative
+    (they have a queue of their own)."""
     queued: list[int] = []
-    monkeypatch.setattr(services, "_enqueue", queued.append)
+    monkeypatch.setattr(
+        services, "_enqueue", lambda pk, child=False: queued.append(-pk if child else pk)
+    )
     return queued
 
 
@@ -27,7 +31,9 @@ def ago(**delta) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(**delta)
 
 
-def job(aworld, *, queued_at, status=ReportJob.Status.QUEUED, started_at=None) -> ReportJob:
+def job(
+    aworld, *, queued_at, status=ReportJob.Status.QUEUED, started_at=None, parent=None
+) -> ReportJob:
     return ReportJob.objects.create(
         kind=ReportJob.Kind.STUDENT,
         enrolment=aworld["enrolment"],
@@ -35,6 +41,17 @@ def job(aworld, *, queued_at, status=ReportJob.Status.QUEUED, started_at=None) -
         queued_at=queued_at,
         started_at=started_at,
         attempts=0 if started_at is None else 1,
+        parent=parent,
+    )
+
+
+def klas_report(aworld) -> ReportJob:
+    return ReportJob.objects.create(
+        kind=ReportJob.Kind.COHORT,
+        cohort=aworld["cohort"],
+        status=ReportJob.Status.WAITING,
+        queued_at=ago(minutes=20),
+        started_at=ago(minutes=20),
     )
 
 
@@ -93,3 +110,19 @@ def test_a_job_held_by_a_busy_worker_child_is_not_sent_again(aworld, sent):
     reserved = job(aworld, queued_at=ago(minutes=3))
     job(aworld, queued_at=ago(minutes=2), status="running", started_at=ago(seconds=40))
     assert services.sweep_stuck_jobs() == 0 and reserved.pk not in sent
+
+
+def test_each_queue_is_judged_by_its_own_order(aworld, sent):
+    # A report rush: klas reports' student reports are taken in turn with students' own
+    # reports. A student's own report waits behind other students' own reports (one started
+    # 30 s ago), while a klas report's student report sent after it was taken minutes ago:
+    # that says nothing about the other queue.
+    parent = klas_report(aworld)
+    own = job(aworld, queued_at=ago(minutes=10))
+    job(aworld, queued_at=ago(minutes=11), status="running", started_at=ago(seconds=30))
+    job(aworld, queued_at=ago(minutes=9), status="done", started_at=ago(minutes=2), parent=parent)
+    in_klas = job(aworld, queued_at=ago(minutes=12), parent=parent)
+    # In the klas reports' queue the student report sent three minutes before the taken one
+    # was lost; it goes to its own queue again.
+    assert services.sweep_stuck_jobs() == 1
+    assert sent == [-in_klas.pk] and own.pk not in sent
