@@ -582,6 +582,8 @@ def _resend_lost(now) -> int:
         else:
             lost = queued.order_by("queued_at", "pk")[:1]
         ids += [(pk, child) for pk in lost.values_list("pk", flat=True)]
+    if not ids:
+        return 0
     with transaction.atomic():
         ReportJob.objects.filter(
             pk__in=[pk for pk, _child in ids], status=ReportJob.Status.QUEUED
