@@ -25,7 +25,12 @@ from tests.portfolio_fixtures import make_evidence
 
 pytestmark = pytest.mark.django_db
 
-REAL_TODAY = datetime.date.today()
+
+@pytest.fixture
+def today():
+    # Read when the test runs, not at collection: a run that passed midnight in Amsterdam
+    # between the two (CI, 23:00 UTC) took yesterday for today.
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -117,9 +122,9 @@ def test_grace_days_come_from_settings(placed, settings):
     assert bpv_access(placed["periode"], day) is BpvAccess.NONE
 
 
-def test_before_the_period_nothing(placed, client):
+def test_before_the_period_nothing(placed, client, today):
     BpvPeriode.objects.filter(pk=placed["periode"].pk).update(
-        starts_on=REAL_TODAY + datetime.timedelta(days=1)
+        starts_on=today + datetime.timedelta(days=1)
     )
     assert _pages(client, placed) == {"portfolio": 404, "werkproces": 404, "evidence": 404}
     assert _review(client, placed).status_code == 404
@@ -163,10 +168,12 @@ def test_grace_period_refuses_withdrawing_a_sign_off(placed, client, travel):
     assert response.status_code == 403
 
 
-def test_grace_period_not_for_evidence_submitted_after_the_period(placed, client, mailoutbox):
+def test_grace_period_not_for_evidence_submitted_after_the_period(
+    placed, client, mailoutbox, today
+):
     # The period ended yesterday: what the student submits today is not theirs to judge.
     BpvPeriode.objects.filter(pk=placed["periode"].pk).update(
-        ends_on=REAL_TODAY - datetime.timedelta(days=1)
+        ends_on=today - datetime.timedelta(days=1)
     )
     late = make_evidence(placed, title="Te laat", submit=True)
     assert mailoutbox == []
@@ -196,15 +203,17 @@ def _submission(w):
 
 
 @pytest.mark.parametrize("when", ["before", "during", "grace", "after"])
-def test_submission_mail(placed, travel, mailoutbox, django_capture_on_commit_callbacks, when):
+def test_submission_mail(
+    placed, travel, mailoutbox, django_capture_on_commit_callbacks, when, today
+):
     """A submission reaches the praktijkopleider only while they may review it: in the grace
     period a new submission falls after ends_on, so no mail either."""
     day = datetime.timedelta(days=1)
     starts, ends = {
-        "before": (REAL_TODAY + day, None),
-        "during": (REAL_TODAY - 30 * day, REAL_TODAY),
-        "grace": (REAL_TODAY - 30 * day, REAL_TODAY - day),
-        "after": (REAL_TODAY - 60 * day, REAL_TODAY - 15 * day),
+        "before": (today + day, None),
+        "during": (today - 30 * day, today),
+        "grace": (today - 30 * day, today - day),
+        "after": (today - 60 * day, today - 15 * day),
     }[when]
     BpvPeriode.objects.filter(pk=placed["periode"].pk).update(starts_on=starts, ends_on=ends)
     with django_capture_on_commit_callbacks(execute=True):
