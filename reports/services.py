@@ -549,7 +549,7 @@ def _expire_exports(now: datetime.datetime) -> None:
 # --- The sweep ------------------------------------------------------------------------------
 
 
-def _resend_lost(now) -> int:
+def _resend_lost(now: datetime.datetime, old: datetime.datetime) -> int:
     """Send another message for queued jobs whose message was lost (the broker was away
     when it was sent, or lost its data), and only for those.
 
@@ -562,8 +562,7 @@ def _resend_lost(now) -> int:
     a lease ago has no message any more: the queue moved past it. When nothing at all was
     taken or sent from a queue for a lease (workers down, or every message lost), its oldest
     job is sent once as a probe: it changes nothing while the workers are down, and once it
-    has been taken the rule above finds every job sent before it."""
-    old = now - datetime.timedelta(seconds=lease_seconds())
+    has been taken the rule above finds every job sent before it. `old`: a lease ago."""
     ids = []
     for child in (False, True):  # the two queues (_enqueue)
         jobs = ReportJob.objects.filter(parent__isnull=not child)
@@ -613,8 +612,8 @@ def sweep_stuck_jobs() -> int:
             if stale.update(status=ReportJob.Status.QUEUED, lease_until=None, queued_at=now):
                 _enqueue(job.pk, child=job.parent_id is not None)
                 requeued += 1
-    requeued += _resend_lost(now)
     old = now - datetime.timedelta(seconds=lease_seconds())
+    requeued += _resend_lost(now, old)
     for job in ReportJob.objects.filter(status=ReportJob.Status.WAITING, created_at__lt=old):
         if not job.children.filter(status__in=ACTIVE).exists():
             with transaction.atomic():

@@ -136,6 +136,7 @@ def test_database_url_options_override_the_planner_settings():
 
 def test_long_work_has_its_own_queue_and_a_plain_worker_takes_every_queue():
     from config.celery import app
+    from reports.services import KLAS_QUEUE
 
     app.loader.import_default_modules()
     route = app.amqp.router.route
@@ -148,8 +149,6 @@ def test_long_work_has_its_own_queue_and_a_plain_worker_takes_every_queue():
     assert {route({}, name)["queue"].name for name in quick} == {"celery"}
     # `celery worker` without -Q (docker-compose.yml) consumes every queue a task is sent to;
     # a route to a queue it does not know would leave that work waiting for ever.
-    from reports.services import KLAS_QUEUE
-
     routed = {options["queue"] for options in settings.CELERY_TASK_ROUTES.values()}
     routed.add(KLAS_QUEUE)  # chosen when sent (reports.services._enqueue)
     # (Celery adds a routed queue to app.amqp.queues when it first sends to it, but a worker

@@ -39,23 +39,30 @@ pytestmark = [
     ),
 ]
 
-SEED = """
+# What every seed script below starts with: a dossier with one werkproces.
+DOSSIER = """
 import datetime
+from organisation import services as o
 from organisation.models import User
-from organisation.services import enrolment_create, user_create
 from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
 from reports import services
 d = Dossier.objects.create(framework=Framework.SBB, code="90001", title="Testdossier")
 q = Qualification.objects.create(dossier=d, code="P1", crebo="90011", title="Profiel")
 k = Kerntaak.objects.create(dossier=d, part=Kerntaak.Part.BASISDEEL, code="B1-K1", title="T")
 Werkproces.objects.create(kerntaak=k, code="B1-K1-W1", title="Eerste werkproces")
-s = user_create(username="sanne", password="Geheim-wachtwoord-1", role=User.Role.STUDENT)
+"""
+
+SEED = (
+    DOSSIER
+    + """
+s = o.user_create(username="sanne", password="Geheim-wachtwoord-1", role=User.Role.STUDENT)
 s.first_name, s.last_name = "Sanne", "Jansen"
 s.save()
-e = enrolment_create(student=s, qualification=q, started_on=datetime.date(2026, 9, 1))
+e = o.enrolment_create(student=s, qualification=q, started_on=datetime.date(2026, 9, 1))
 job = services.report_request(user=s, enrolment=e)
 print("JOB", job.pk)
 """
+)
 
 
 @pytest.fixture
@@ -193,16 +200,9 @@ def test_a_worker_child_past_its_memory_limit_is_replaced_and_reports_go_on(
     assert done_by == ["ForkPoolWorker-1", "ForkPoolWorker-2"]
 
 
-KLASSEN = """
-import datetime
-from organisation import services as o
-from organisation.models import User
-from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
-from reports import services
-d = Dossier.objects.create(framework=Framework.SBB, code="90001", title="Testdossier")
-q = Qualification.objects.create(dossier=d, code="P1", crebo="90011", title="Profiel")
-k = Kerntaak.objects.create(dossier=d, part=Kerntaak.Part.BASISDEEL, code="B1-K1", title="T")
-Werkproces.objects.create(kerntaak=k, code="B1-K1-W1", title="Eerste werkproces")
+KLASSEN = (
+    DOSSIER
+    + """
 Werkproces.objects.create(kerntaak=k, code="B1-K1-W2", title="Tweede werkproces")
 mentor = o.user_create(username="mentor", password="Geheim-wachtwoord-1", role=User.Role.DOCENT)
 school = o.school_create(name="Workercollege")
@@ -219,6 +219,7 @@ for n in range(20):
 for cohort in cohorts:
     print("JOB", services.report_request(user=mentor, cohort=cohort).pk)
 """
+)
 
 
 def test_twenty_klas_reports_on_two_workers_all_done_on_the_first_try(
@@ -267,17 +268,10 @@ def test_twenty_klas_reports_on_two_workers_all_done_on_the_first_try(
     assert not any("Traceback" in log for log in logs), processes.logs()
 
 
-RUSH = """
-import datetime
+RUSH = (
+    DOSSIER
+    + """
 from notifications.services import mail_queue
-from organisation import services as o
-from organisation.models import User
-from qualifications.models import Dossier, Framework, Kerntaak, Qualification, Werkproces
-from reports import services
-d = Dossier.objects.create(framework=Framework.SBB, code="90001", title="Testdossier")
-q = Qualification.objects.create(dossier=d, code="P1", crebo="90011", title="Profiel")
-k = Kerntaak.objects.create(dossier=d, part=Kerntaak.Part.BASISDEEL, code="B1-K1", title="T")
-Werkproces.objects.create(kerntaak=k, code="B1-K1-W1", title="Eerste werkproces")
 mentor = o.user_create(username="mentor", password="Geheim-wachtwoord-1", role=User.Role.DOCENT)
 cohort = o.cohort_create(school=o.school_create(name="Rushcollege"), name="K1", start_year=2026,
                          qualification=q, mentors=[mentor])
@@ -294,6 +288,7 @@ print("MAIL", mail.pk)
 # And a student's own report, asked for after it.
 print("OWN", services.report_request(user=s, enrolment=e).pk)
 """
+)
 
 
 def test_a_mail_and_a_students_own_report_do_not_wait_for_a_report_rush(
